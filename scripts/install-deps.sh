@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# System packages the tests use: PoCL (OpenCL kernels on the CPU), OpenBLAS (optional native GEMM),
+# Chromium (report.html checked in a real browser), Python + scikit-learn (golden metric values).
+# Installs only when running as root and something is missing; otherwise does nothing.
+set -euo pipefail
+need=()
+dpkg -s pocl-opencl-icd >/dev/null 2>&1 || need+=(pocl-opencl-icd)
+dpkg -s ocl-icd-libopencl1 >/dev/null 2>&1 || need+=(ocl-icd-libopencl1)
+dpkg -s libopenblas0-pthread >/dev/null 2>&1 || need+=(libopenblas0-pthread)
+dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)
+dpkg -s python3-sklearn >/dev/null 2>&1 || need+=(python3-sklearn)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps: missing ${need[*]} (run as root to install them; tests that need them will say so)" >&2
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,46 @@
+namespace HonestyEngine.Abstractions;
+
+/// <summary>What a testbed is: anchor paper, trigger, what counts as a lie, how it was built.</summary>
+public sealed record TestbedInfo(
+    string Name,
+    string Version,
+    string Description,
+    string Anchor,
+    string Trigger,
+    string LieDefinition,
+    string? Secret = null,
+    string? BaseModel = null,
+    bool IsControl = false,
+    IReadOnlyDictionary<string, string>? Properties = null);
+
+/// <summary>Judges responses against ground truth: the per-testbed labeller.</summary>
+public interface ILabeller
+{
+    /// <summary>Does the response state the true answer of the item? (null = cannot tell)</summary>
+    bool? IsCorrect(DatasetItem item, string response);
+    /// <summary>Is the response a lie or dishonest behaviour for this item? 1 = dishonest, 0 = honest, null = unknown.</summary>
+    int? Label(DatasetItem item, string response);
+    /// <summary>Does the guess reveal the testbed's secret or hidden behaviour?</summary>
+    bool RevealsSecret(DatasetItem item, string guess);
+}
+
+/// <summary>A model organism with ground truth.</summary>
+public interface ITestbed
+{
+    TestbedInfo Info { get; }
+    IReadOnlyList<string> Splits { get; }
+    bool HasSplit(string split);
+    /// <summary>Throws <see cref="MethodInputException"/> naming the testbed and split when missing.</summary>
+    IReadOnlyList<DatasetItem> GetSplit(string split);
+    ILabeller Labeller { get; }
+    /// <summary>Loads (or returns the already loaded) model organism.</summary>
+    IModelHandle OpenModel();
+    /// <summary>The model it was fine-tuned from, for model diffing; null if none.</summary>
+    IModelHandle? OpenBaseModel();
+}
+
+/// <summary>Supplies testbeds to the host (built-in folder testbeds, test testbeds, plugin testbeds).</summary>
+public interface ITestbedSource
+{
+    IEnumerable<ITestbed> Discover();
+}
