@@ -13,6 +13,11 @@ public static class ComputeBackendFactory
     /// <param name="warn">Receives one line when OpenCL was asked for but no platform exists (said once per
     /// process); the CPU backend is returned instead.</param>
     public static IActivationCompute Create(string? device, Action<string> warn)
+        => Create(device, warn, OpenClPlatforms.Devices, OpenClPlatforms.Problem);
+
+    /// <summary>As <see cref="Create(string?, Action{string})"/> with the device list given (tests simulate a
+    /// machine without OpenCL).</summary>
+    internal static IActivationCompute Create(string? device, Action<string> warn, IReadOnlyList<OpenClDeviceInfo> devices, string? problem)
     {
         string spec = string.IsNullOrWhiteSpace(device) ? "cpu" : device.Trim().ToLowerInvariant();
         if (spec == "cpu") return new CpuActivationCompute();
@@ -21,10 +26,10 @@ public static class ComputeBackendFactory
             int ordinal = 0;
             if (spec.Length > 6 && (!int.TryParse(spec.AsSpan(7), out ordinal) || ordinal < 0))
                 throw new ArgumentException($"Invalid device '{device}': expected cpu, opencl or opencl:N with N a device number.");
-            if (OpenClPlatforms.Devices.Count == 0)
+            if (devices.Count == 0)
             {
                 if (Interlocked.Exchange(ref _warnedNoOpenCl, 1) == 0)
-                    warn($"OpenCL requested ({device}) but {OpenClPlatforms.Problem}; using the CPU backend.");
+                    warn($"OpenCL requested ({device}) but {problem}; using the CPU backend.");
                 return new CpuActivationCompute();
             }
             return new OpenClActivationCompute(ordinal);
