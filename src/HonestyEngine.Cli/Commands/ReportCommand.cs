@@ -1,5 +1,4 @@
 using System.CommandLine;
-using HonestyEngine.Engine.IO;
 using HonestyEngine.Engine.Reporting;
 using Spectre.Console;
 
@@ -12,24 +11,15 @@ internal sealed class ReportCommand : ICliCommand
     public Command Build()
     {
         var dir = new Argument<string>("dir") { Description = "Results folder of a run (holds results.json and samples.jsonl)." };
-        var command = new Command("report", "Re-render results.csv, report.md and report.html from results.json and samples.jsonl.");
+        var command = new Command("report", "Re-render results.csv, report.md and report.html from results.json and samples.jsonl (metrics are not recomputed; see rescore).");
         command.Arguments.Add(dir);
-        command.SetAction(parseResult =>
+        command.SetAction(parseResult => ResultsFolderCommand.Run(() =>
         {
-            var folder = parseResult.GetValue(dir)!;
-            var (results, samples) = ResultsFolderReader.Read(folder, requireSamples: false);
-            var data = new ReportData(results, samples);
-            var written = new List<string>();
-            foreach (var exporter in ReportWriter.FileExporters.Where(e => e is not JsonExporter))
-            {
-                var path = Path.Combine(folder, exporter.FileName!);
-                AtomicFile.WriteAllText(path, exporter.Render(data));
-                written.Add(Path.GetFileName(path));
-            }
-            ConsoleSummary.Render(results, AnsiConsole.Console);
-            Console.WriteLine($"Wrote {string.Join(", ", written)} in {folder}.");
-            return 0;
-        });
+            var written = ResultsFolder.Rerender(parseResult.GetValue(dir)!);
+            foreach (var w in written.Warnings) Console.Error.WriteLine($"warning: {w}");
+            ConsoleSummary.Render(written.Results, AnsiConsole.Console);
+            Console.WriteLine($"Wrote {string.Join(", ", written.Files)}.");
+        }));
         return command;
     }
 }

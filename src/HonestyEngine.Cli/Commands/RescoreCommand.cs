@@ -1,6 +1,5 @@
 using System.CommandLine;
 using HonestyEngine.Engine.IO;
-using HonestyEngine.Engine.Metrics;
 using HonestyEngine.Engine.Reporting;
 using HonestyEngine.Engine.Results;
 using Spectre.Console;
@@ -17,46 +16,33 @@ internal sealed class RescoreCommand : ICliCommand
         var dir = new Argument<string>("dir") { Description = "Results folder of a run (holds results.json and samples.jsonl)." };
         var command = new Command("rescore", "Recompute every metric from samples.jsonl without running a model, and rewrite results.json, results.csv, report.md and report.html.");
         command.Arguments.Add(dir);
-        command.SetAction(parseResult =>
+        command.SetAction(parseResult => ResultsFolderCommand.Run(() =>
         {
-            var folder = parseResult.GetValue(dir)!;
-            var (previous, samples) = ResultsFolderReader.Read(folder, requireSamples: true);
-            var outcome = Rescorer.Rescore(previous, samples);
-            foreach (var w in outcome.Warnings) Console.Error.WriteLine($"warning: {w}");
-            var written = ReportWriter.WriteAll(outcome.Results, samples, folder);
-            ConsoleSummary.Render(outcome.Results, AnsiConsole.Console);
-            Console.WriteLine($"Rescored {outcome.Results.Cells.Count(c => c.Status == CellStatus.Ok)} cells from {samples.Count} samples; wrote {string.Join(", ", written.Select(Path.GetFileName))}.");
-            return 0;
-        });
+            var written = ResultsFolder.Rescore(parseResult.GetValue(dir)!);
+            foreach (var w in written.Warnings) Console.Error.WriteLine($"warning: {w}");
+            ConsoleSummary.Render(written.Results, AnsiConsole.Console);
+            int ok = written.Results.Cells.Count(c => c.Status == CellStatus.Ok);
+            Console.WriteLine($"Rescored {ok} cells; wrote {string.Join(", ", written.Files.Select(Path.GetFileName))}.");
+        }));
         return command;
     }
 }
 
-/// <summary>Reads results.json and samples.jsonl of a results folder, turning every format problem into a one-line
-/// <see cref="CliException"/> that names the file (and line).</summary>
-internal static class ResultsFolderReader
+/// <summary>Shared error handling of `rescore` and `report`: a malformed results folder is a one-line error naming
+/// the file and line (exit code 2), never a stack trace.</summary>
+internal static class ResultsFolderCommand
 {
-    public static (RunResults Results, List<SampleRecord> Samples) Read(string folder, bool requireSamples)
+    public static int Run(Action action)
     {
-        if (!Directory.Exists(folder)) throw new CliException($"Results folder '{folder}' does not exist.");
-        var resultsPath = Path.Combine(folder, ResultsFile.FileName);
-        var samplesPath = Path.Combine(folder, SamplesFile.FileName);
         try
         {
-            var results = ResultsFile.Read(resultsPath);
-            List<SampleRecord> samples;
-            if (File.Exists(samplesPath)) samples = SamplesFile.Read(samplesPath);
-            else if (requireSamples) throw new CliException($"{samplesPath}: file not found; rescore needs the samples of the run.");
-            else
-            {
-                Console.Error.WriteLine($"warning: {samplesPath} not found; the report is drawn without ROC curves.");
-                samples = [];
-            }
-            return (results, samples);
+            action();
+            return 0;
         }
-        catch (ResultsFormatException e)
+        catch (Exception e) when (e is ResultsFormatException or IOException or UnauthorizedAccessException)
         {
-            throw new CliException(e.Message);
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
         }
     }
 }
