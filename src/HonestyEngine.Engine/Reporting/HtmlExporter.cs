@@ -64,7 +64,7 @@ public sealed class HtmlExporter : IExporter
         foreach (var row in table.Rows)
         {
             sb.Append("<tr><td>").Append(Html.Escape(row.Method)).Append("</td>");
-            foreach (var c in row.Cells) Cell(sb, c, table.Metric);
+            foreach (var c in row.Cells) Cell(sb, c, table.Metric, ReportTable.CellText(c, table.Metric));
             sb.Append("<td>").Append(Html.Escape(table.MeanText(row))).Append("</td><td>")
               .Append(row.Rank is int k ? Format.Int(k) : "—").Append("</td></tr>\n");
         }
@@ -80,15 +80,14 @@ public sealed class HtmlExporter : IExporter
         foreach (var c in r.Cells.Where(c => MetricNames.NormalizeKind(c.Kind) == kind))
         {
             sb.Append("<tr><td>").Append(Html.Escape(c.Testbed)).Append("</td><td>").Append(Html.Escape(c.Method)).Append("</td>");
-            foreach (var n in names) Cell(sb, c, n);
+            foreach (var n in names) Cell(sb, c, n, ReportTable.MetricText(c, n));
             sb.Append("<td>").Append(Format.Int(c.N)).Append("</td><td>").Append(Format.Seconds(c.Seconds)).Append("</td></tr>\n");
         }
         sb.Append("</tbody>\n</table>\n");
     }
 
-    private static void Cell(StringBuilder sb, CellResult? c, string metric)
+    private static void Cell(StringBuilder sb, CellResult? c, string metric, string text)
     {
-        string text = ReportTable.CellText(c, metric);
         string cls = c?.Status switch
         {
             CellStatus.Failed => " class=\"failed\"",

@@ -56,13 +56,13 @@ public sealed class MarkdownExporter : IExporter
     private static void AllMetrics(StringBuilder sb, RunResults r, string kind)
     {
         var names = MetricNames.ForKind(kind);
-        sb.Append("\n### All ").Append(ReportTable.KindTitle(kind).ToLowerInvariant()).Append(" metrics\n\n");
+        sb.Append("\n### All metrics\n\n");
         sb.Append("| Testbed | Method | ").AppendJoin(" | ", names.Select(MetricNames.Display)).Append(" | n | Seconds |\n");
         sb.Append("|---|---|").Append(string.Concat(Enumerable.Repeat("---|", names.Count))).Append("---|---|\n");
         foreach (var c in CellsOf(r, kind))
         {
             sb.Append("| ").Append(Escape(c.Testbed)).Append(" | ").Append(Escape(c.Method)).Append(" | ");
-            sb.AppendJoin(" | ", names.Select(n => Escape(ReportTable.CellText(c, n))));
+            sb.AppendJoin(" | ", names.Select(n => Escape(ReportTable.MetricText(c, n))));
             sb.Append(" | ").Append(Format.Int(c.N)).Append(" | ").Append(Format.Seconds(c.Seconds)).Append(" |\n");
         }
     }

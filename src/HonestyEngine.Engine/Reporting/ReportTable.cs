@@ -72,6 +72,11 @@ public sealed class ReportTable
         _ => cell.Status,
     };
 
+    /// <summary>Like <see cref="CellText"/> but only the status word for failed or skipped cells, for tables with one
+    /// column per metric (the error is listed once below the table).</summary>
+    public static string MetricText(CellResult? cell, string metric) =>
+        cell is { Status: CellStatus.Failed or CellStatus.Skipped } ? cell.Status : CellText(cell, metric);
+
     public static string KindTitle(string kind) => kind switch
     {
         MetricNames.Detector => "Detectors",
