@@ -39,6 +39,19 @@ public sealed class KvCache
     internal float[] KeysArray(int layer) => _keys[layer];
     internal float[] ValuesArray(int layer) => _values[layer];
 
+    /// <summary>An independent copy (to branch several continuations off one prefilled prompt).</summary>
+    public KvCache Clone()
+    {
+        var copy = new KvCache(_keys.Length, _width, _capacity);
+        for (int l = 0; l < _keys.Length; l++)
+        {
+            _keys[l].AsSpan(0, Length * _width).CopyTo(copy._keys[l]);
+            _values[l].AsSpan(0, Length * _width).CopyTo(copy._values[l]);
+        }
+        copy.Length = Length;
+        return copy;
+    }
+
     /// <summary>Called once all layers have written the new positions.</summary>
     internal void Advance(int count) => Length += count;
 }
