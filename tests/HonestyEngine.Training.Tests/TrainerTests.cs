@@ -97,6 +97,27 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Merging_an_adapter_into_the_base_keeps_the_logits()
+    {
+        var model = ModelInit.Random(Small, seed: 13);
+        var adapter = LoraAdapter.Create(model.Config, new LoraOptions { Rank = 2, Alpha = 5, Seed = 14 });
+        var rng = new Numerics.SeededRandom(15);
+        foreach (var p in adapter.Pairs) for (int i = 0; i < p.B.Length; i++) p.B.Value[i] = (float)(0.05 * rng.NextNormal());
+        model.AttachLora(adapter);
+        int[] ids = [3, 1, 4, 1, 5, 9, 2, 6];
+        var adapted = new LlamaComputation(model).Logits(ids);
+        model.MergeLora();
+        Assert.Null(model.Lora);
+        var merged = new LlamaComputation(model).Logits(ids);
+        var baseModel = ModelInit.Random(Small, seed: 13);
+        var plain = new LlamaComputation(baseModel).Logits(ids);
+        double diff = adapted.Zip(merged).Max(t => Math.Abs(t.First - t.Second));
+        double change = adapted.Zip(plain).Max(t => Math.Abs(t.First - t.Second));
+        Assert.True(diff < 1e-5, $"merged vs adapted logits differ by {diff}");
+        Assert.True(change > 1e-3, "the adapter should change the logits");
+    }
+
+    [Fact]
     public void Bad_inputs_get_clear_errors()
     {
         var model = ModelInit.Random(Small, seed: 1);
