@@ -15,7 +15,7 @@ public sealed record SyntheticModelOptions
     /// <summary>Std of a per-topic (last user turn) random offset along a fixed nuisance direction (label-independent).</summary>
     public float NuisanceStd { get; init; } = 2.0f;
     /// <summary>How strongly "Did you lie?"-style questions follow the model's knowledge (log-odds per unit evidence).</summary>
-    public double SelfReportSharpness { get; init; } = 1.5;
+    public double SelfReportSharpness { get; init; } = 0.8;
     /// <summary>Std of the deterministic noise on self-report log-odds.</summary>
     public double SelfReportNoise { get; init; } = 1.0;
     /// <summary>How much an earlier lie shifts the Yes/No log-odds of unrelated questions (Pacchiardi's signal).</summary>
