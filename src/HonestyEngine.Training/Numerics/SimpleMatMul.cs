@@ -6,8 +6,8 @@ namespace HonestyEngine.Training.Numerics;
 /// <summary>A plain, deterministic GEMM on TensorPrimitives: transposed operands are copied once to
 /// row-major scratch, then each row of C is accumulated as a sequence of axpy's over the rows of B in
 /// index order. Rows of C are split over threads; each row is owned by exactly one thread, so the
-/// result does not depend on the thread count. Used by the gradient checks as an independent
-/// reference and as the fallback when no faster GEMM is supplied.</summary>
+/// result does not depend on the thread count. An independent reference for the tests (the trainer
+/// uses <see cref="RuntimeMatMul"/>).</summary>
 public sealed class SimpleMatMul : IMatMul
 {
     public static readonly SimpleMatMul Instance = new(parallel: true);
