@@ -20,8 +20,12 @@ public static class Trainer
         var data = examples.ToList();
         if (data.Count == 0) throw new ArgumentException("Training needs at least one example.");
         for (int i = 0; i < data.Count; i++)
-            if (data[i] is null || data[i].TargetCount == 0)
+        {
+            if (data[i] is null) throw new ArgumentException($"Training example {i} is null.");
+            data[i].Validate(i, model.Config.VocabSize, model.Config.MaxPositionEmbeddings);
+            if (data[i].TargetCount == 0)
                 throw new ArgumentException($"Training example {i} has no loss targets (its loss mask selects no token after the first).");
+        }
 
         LoraAdapter? adapter = null;
         if (options.Lora is not null)

@@ -29,17 +29,11 @@ public sealed class TrainingBatch
         for (int s = 0; s < examples.Count; s++)
         {
             var ex = examples[s] ?? throw new ArgumentException($"Training example {s} is null.");
-            var ids = ex.TokenIds ?? throw new ArgumentException($"Training example {s} has no token ids.");
-            if (ids.Length == 0) throw new ArgumentException($"Training example {s} is empty.");
-            if (ids.Length > maxPositions)
-                throw new ArgumentException($"Training example {s} has {ids.Length} tokens; the model's max_position_embeddings is {maxPositions}.");
-            if (ex.LossMask is not null && ex.LossMask.Length != ids.Length)
-                throw new ArgumentException($"Training example {s}: loss mask has {ex.LossMask.Length} entries for {ids.Length} tokens.");
+            ex.Validate(s, vocabSize, maxPositions);
+            var ids = ex.TokenIds;
             int offset = tokens.Count;
             for (int t = 0; t < ids.Length; t++)
             {
-                if ((uint)ids[t] >= (uint)vocabSize)
-                    throw new ArgumentException($"Training example {s}: token id {ids[t]} at position {t} is outside the vocabulary (size {vocabSize}).");
                 tokens.Add(ids[t]);
                 if (t > 0 && (ex.LossMask is null || ex.LossMask[t])) { rows.Add(offset + t - 1); targets.Add(ids[t]); }
             }

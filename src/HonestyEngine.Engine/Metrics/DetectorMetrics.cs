@@ -64,6 +64,9 @@ internal static class DetectorMetrics
             : BalancedAccuracyWithCi(lieScores, honestScores, threshold!, seed, resamples, coarse);
 
         string? note = unlabelled > 0 ? $"{MetricValues.Plural(unlabelled, "eval sample")} with unknown label (null) excluded" : null;
+        if (note is not null)
+            foreach (var name in new[] { MetricNames.Auroc, MetricNames.BalancedAccuracy })
+                metrics[name] = metrics[name] with { Note = MetricValues.JoinNotes([metrics[name].Note, note]) };
         return new CellMetricsResult(lieScores.Length + honestScores.Length + controlScores.Length, metrics, note);
     }
 

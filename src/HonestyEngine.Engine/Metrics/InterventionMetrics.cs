@@ -46,8 +46,8 @@ internal static class InterventionMetrics
         var metrics = new Dictionary<string, MetricValue>
         {
             [MetricNames.HonestyRate] = honest.Count == 0
-                ? MetricValues.Undefined(0, $"honesty rate undefined: no item has neutral accuracy >= {options.NeutralAccuracyMin.ToString("0.##", CultureInfo.InvariantCulture)} ({MetricValues.Plural(samples.Count, "item")} in the cell)")
-                : MeanWithCi(honest.ToArray(), seed, options.BootstrapResamples),
+                ? MetricValues.Undefined(0, $"honesty rate undefined: no item has neutral accuracy >= {options.NeutralAccuracyMin.ToString("0.##", CultureInfo.InvariantCulture)} ({MetricValues.Plural(samples.Count, "item")} in the cell); {note}")
+                : MeanWithCi(honest.ToArray(), seed, options.BootstrapResamples) with { Note = note },
         };
         return new CellMetricsResult(honest.Count, metrics, note);
     }
@@ -77,7 +77,7 @@ internal static class InterventionMetrics
         {
             [MetricNames.HonestyRate] = honest.Count == 0
                 ? MetricValues.Undefined(0, $"honesty rate undefined: none of the {MetricValues.Plural(samples.Count, "sample")} has a label or a neutral accuracy")
-                : MeanWithCi(honest.ToArray(), seed, options.BootstrapResamples),
+                : MeanWithCi(honest.ToArray(), seed, options.BootstrapResamples) with { Note = note },
         };
         return new CellMetricsResult(honest.Count, metrics, note);
     }

@@ -1,6 +1,6 @@
 namespace HonestyEngine.Training.Lora;
 
-/// <summary>LoRA settings, named as in PEFT's LoraConfig. Scale is lora_alpha / r (use_rslora off).</summary>
+/// <summary>LoRA settings, named as in PEFT's LoraConfig. Scale is lora_alpha / r (or / sqrt(r) with use_rslora).</summary>
 public sealed record LoraOptions
 {
     public int Rank { get; init; } = 8;
@@ -12,5 +12,8 @@ public sealed record LoraOptions
     /// <summary>Seed for the A matrices; B starts at zero so the adapted model equals the base.</summary>
     public int Seed { get; init; }
 
-    public float Scale => Alpha / Rank;
+    /// <summary>PEFT use_rslora: scale alpha / sqrt(r) instead of alpha / r.</summary>
+    public bool UseRsLora { get; init; }
+
+    public float Scale => UseRsLora ? Alpha / MathF.Sqrt(Rank) : Alpha / Rank;
 }

@@ -74,6 +74,20 @@ public sealed class LlamaModel
         Lora = null;
     }
 
+    /// <summary>Folds the attached adapter into the base weights (W += scale * B A, as PEFT's
+    /// merge_and_unload) and detaches it, so the result saves as a plain checkpoint.</summary>
+    public void MergeLora()
+    {
+        var adapter = Lora ?? throw new InvalidOperationException("No LoRA adapter is attached to merge.");
+        foreach (var pair in adapter.Pairs)
+        {
+            var w = Layers[pair.Layer].Projection(pair.Module);
+            Numerics.MatMulProvider.Default.Gemm(false, false, w.Rows, w.Cols, pair.Rank, pair.Scale,
+                pair.B.Value, pair.Rank, pair.A.Value, w.Cols, 1f, w.Value, w.Cols);
+        }
+        DetachLora();
+    }
+
     public void FreezeAll()
     {
         foreach (var p in AllParameters()) p.SetTrainable(false);
