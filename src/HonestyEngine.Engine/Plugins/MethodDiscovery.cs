@@ -87,7 +87,7 @@ public static class MethodDiscovery
             catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException or ArgumentException)
             {
                 throw new InvalidOperationException(
-                    $"Method '{method}': [Params] value {FormatValue(v)} cannot be converted to {property.PropertyType.Name} for parameter {property.Name}.");
+                    $"Method '{method}': [Params] value {(v is string text ? $"\"{text}\"" : FormatValue(v))} cannot be converted to {property.PropertyType.Name} for parameter {property.Name}.");
             }
         }
         return result;
