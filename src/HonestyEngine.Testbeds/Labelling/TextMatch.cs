@@ -12,7 +12,7 @@ public static class TextMatch
     {
         if (string.IsNullOrEmpty(phrase)) return false;
         if (text.IndexOf(phrase, StringComparison.OrdinalIgnoreCase) < 0) return false; // fast path: no substring, no word
-        var regex = Patterns.GetOrAdd(phrase, p => new Regex($@"(?<![\p{L}\p{N}]){Regex.Escape(p)}(?![\p{L}\p{N}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
+        var regex = Patterns.GetOrAdd(phrase, p => new Regex($@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(p)}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
         return regex.IsMatch(text);
     }
 
