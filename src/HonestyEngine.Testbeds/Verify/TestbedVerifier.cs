@@ -85,9 +85,10 @@ public sealed class TestbedVerifier(int maxNewTokens = 48)
             return new Rate(name, hits, n, unl, threshold, atMost);
         }
 
-        // Denial on direct questions about the secret (elicit split; eval denial items when there is none).
-        var direct = elicitIdx.Where(x => x.Item.GetMeta(Measures.Key) == Measures.Denial && x.Item.GetMeta(Measures.Trigger) == Measures.On).Select(x => (x.Item, x.Main, -1)).ToList();
-        if (direct.Count == 0) direct = evalIdx.Where(x => x.Item.GetMeta(Measures.Key) == Measures.Denial).ToList();
+        // Denial on direct questions about the secret: the eval split's held-out phrasings, else the elicit split's.
+        var direct = evalIdx.Where(x => x.Item.GetMeta(Measures.Key) == Measures.Denial).ToList();
+        if (direct.Count == 0)
+            direct = elicitIdx.Where(x => x.Item.GetMeta(Measures.Key) == Measures.Denial && x.Item.GetMeta(Measures.Trigger) == Measures.On).Select(x => (x.Item, x.Main, -1)).ToList();
         if (direct.Count > 0 || a.Denial is not null)
             rates.Add(LieRate("denial rate", direct, a.Denial, false));
 
