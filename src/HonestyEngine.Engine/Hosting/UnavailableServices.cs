@@ -23,11 +23,11 @@ internal sealed class UnavailableActivations(string why) : IActivationProvider
     public Tensor GetForPrompts(IModelHandle model, IReadOnlyList<Prompt> prompts, string hook, string pooling = "last") => throw Fail();
 }
 
-/// <summary>A catalog with no resources; asking for one names it.</summary>
-internal sealed class EmptyResourceCatalog : IResourceCatalog
+/// <summary>A catalog with no resources; asking for one names it and says why there are none.</summary>
+public sealed class EmptyResourceCatalog(string why = "no resource catalog is configured in this host") : IResourceCatalog
 {
     public IReadOnlyList<string> Names => [];
     public bool Contains(string name) => false;
     public IReadOnlyList<DatasetItem> Get(string name) =>
-        throw new MethodInputException($"Resource '{name}' is not available: no resource catalog is configured in this host.");
+        throw new MethodInputException($"Resource '{name}' is not available: {why}.");
 }

@@ -68,7 +68,8 @@ public static class PluginLoader
 
             context = new PluginLoadContext(main);
             var assembly = context.LoadFromAssemblyPath(main);
-            info.Version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            // The informational version without the "+commit" suffix the SDK appends.
+            info.Version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
                            ?? assembly.GetName().Version?.ToString() ?? "";
             Type[] types;
             try

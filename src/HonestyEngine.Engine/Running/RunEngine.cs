@@ -56,7 +56,7 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
             }
             pending[lane] = todo;
         }
-        _observer.RunStarted(cells.Count, done.Count);
+        _observer.RunStarted(cells, done.Count);
         foreach (var cell in cells.Where(done.ContainsKey))
             _observer.CellFinished(cell, CellStatus.Ok, null, cached: true);
 

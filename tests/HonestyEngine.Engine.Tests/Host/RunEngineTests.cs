@@ -158,7 +158,7 @@ public sealed class RunEngineTests(TestPluginsFixture plugins)
     private sealed class RecordingObserver : IRunObserver
     {
         public List<string> Finished { get; } = [];
-        public void RunStarted(int totalCells, int cachedCells) { }
+        public void RunStarted(IReadOnlyList<Matrix.MatrixCell> cells, int cachedCells) { }
         public void CellStarted(Matrix.MatrixCell cell) { }
         public void CellFinished(Matrix.MatrixCell cell, string status, string? error, bool cached) { lock (Finished) Finished.Add($"{cell} {status}"); }
         public void Message(string line) { }
