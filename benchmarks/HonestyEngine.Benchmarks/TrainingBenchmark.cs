@@ -32,8 +32,9 @@ internal sealed class TrainingBenchmark : IBenchmarkSuite
         Console.WriteLine();
         Console.WriteLine($"{"gemm",-10} {"mode",-6} {"tokens/s",10} {"ms/step",9} {"GFLOP/s",9} {"GEMM peak",10} {"of peak",8}");
 
-        foreach (var (gemmName, mm) in GemmChoices())
+        foreach (var (gemmName, mm, provider) in GemmChoices())
         {
+            if (provider is { } prov) Runtime.Numerics.Gemm.Provider = prov;
             double peak = GemmPeak(mm);
             foreach (var mode in new[] { "full", "lora" })
             {
@@ -55,13 +56,47 @@ internal sealed class TrainingBenchmark : IBenchmarkSuite
                     $"{gemmName,-10} {mode,-6} {report.TokensProcessed / seconds,10:F0} {seconds / steps * 1000,9:F0} {gflops,9:F1} {peak,10:F1} {gflops / peak,8:P0}"));
             }
         }
+        Runtime.Numerics.Gemm.Provider = Runtime.Numerics.Gemm.OpenBlasAvailable ? Runtime.Numerics.GemmProvider.OpenBlas : Runtime.Numerics.GemmProvider.Managed;
+        Breakdown(config, batch, seqLen);
         return 0;
     }
 
-    private static IEnumerable<(string, IMatMul)> GemmChoices()
+    /// <summary>Where a full fine-tuning step's time goes (runtime GEMM, default provider).</summary>
+    private static void Breakdown(LlamaTrainingConfig config, int batch, int seqLen)
     {
-        yield return ("default", MatMulProvider.Default);
-        if (MatMulProvider.Default != SimpleMatMul.Instance) yield return ("simple", SimpleMatMul.Instance);
+        var model = ModelInit.Random(config, seed: 1);
+        model.TrainAllParameters();
+        var compute = new LlamaComputation(model);
+        var packed = TrainingBatch.Create(Data(config, batch, seqLen), config.VocabSize, config.MaxPositionEmbeddings);
+        var trainable = model.TrainableParameters();
+        var adam = new HonestyEngine.Training.Optimization.AdamW(trainable) { WeightDecay = 0.01f };
+        double fwd = 0, bwd = 0, opt = 0;
+        for (int rep = 0; rep < 3; rep++)
+        {
+            foreach (var p in trainable) p.ZeroGrad();
+            var sw = Stopwatch.StartNew();
+            compute.Forward(packed);
+            double f = sw.Elapsed.TotalMilliseconds;
+            compute.Backward();
+            double b = sw.Elapsed.TotalMilliseconds - f;
+            HonestyEngine.Training.Optimization.GradientClipping.Clip(trainable, 1.0);
+            adam.Step(1e-3f);
+            double o = sw.Elapsed.TotalMilliseconds - f - b;
+            if (rep > 0) { fwd += f / 2; bwd += b / 2; opt += o / 2; }
+        }
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"full step breakdown ({Runtime.Numerics.Gemm.Provider}): forward {fwd:F0} ms, backward {bwd:F0} ms, clip+AdamW {opt:F0} ms"));
+    }
+
+    /// <summary>The runtime's SGEMM with each provider it has here, then the simple reference GEMM.</summary>
+    private static IEnumerable<(string, IMatMul, Runtime.Numerics.GemmProvider?)> GemmChoices()
+    {
+        var original = Runtime.Numerics.Gemm.Provider;
+        if (Runtime.Numerics.Gemm.OpenBlasAvailable) yield return ("openblas", RuntimeMatMul.Instance, Runtime.Numerics.GemmProvider.OpenBlas);
+        yield return ("managed", RuntimeMatMul.Instance, Runtime.Numerics.GemmProvider.Managed);
+        Runtime.Numerics.Gemm.Provider = original;
+        yield return ("simple", SimpleMatMul.Instance, null);
     }
 
     /// <summary>Best GFLOP/s of the GEMM on the training step's own largest shapes (NT forward,

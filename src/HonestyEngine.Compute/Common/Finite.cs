@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using HonestyEngine.Abstractions;
@@ -38,6 +39,7 @@ internal static class Finite
         return -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ChunkIsFinite(ReadOnlySpan<float> part)
     {
         var acc = Vector512<float>.Zero;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HonestyEngine.Abstractions;
 
 namespace HonestyEngine.Compute.Common;
@@ -43,6 +44,7 @@ internal static class RankAuroc
         result.CopyTo(auroc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Column(float[] s, int n, int c, int j, int[] y, int positives, float[] keys, int[] order)
     {
         for (int i = 0; i < n; i++) { keys[i] = s[(long)i * c + j]; order[i] = i; }

@@ -12,6 +12,9 @@ public sealed unsafe class CpuActivationCompute : IActivationCompute
 {
     private readonly int _threads;
 
+    /// <summary>Per-iteration solver lines (objective, gradient, step) when set; for diagnosing slow fits.</summary>
+    public Action<string>? Trace { get; set; }
+
     /// <param name="threads">Worker threads; 0 = one per core.</param>
     public CpuActivationCompute(int threads = 0)
     {
@@ -65,7 +68,7 @@ public sealed unsafe class CpuActivationCompute : IActivationCompute
         fixed (float* px = x) fixed (float* py = y)
         {
             var loss = new CpuLogisticLoss(px, py, n, d, _threads);
-            LastFit = LbfgsSolver.Minimise(loss, options);
+            LastFit = LbfgsSolver.Minimise(loss, options, Trace);
         }
         return LastFit.Model;
     }

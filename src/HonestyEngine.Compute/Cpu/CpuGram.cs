@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace HonestyEngine.Compute.Cpu;
@@ -42,6 +43,7 @@ internal static unsafe class CpuGram
         ScalarTile(x, r0, r1, d, m, g, i0, i1, j, d);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x32(float* x, int r0, int r1, int d, float* m, float* g, int i0, int j0)
     {
         var mj0 = Vector512.Load(m + j0);
@@ -76,6 +78,7 @@ internal static unsafe class CpuGram
         (Vector512.Load(dst + 16) + hi).Store(dst + 16);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScalarTile(float* x, int r0, int r1, int d, float* m, float* g, int i0, int i1, int j0, int j1)
     {
         if (j0 >= j1) return;

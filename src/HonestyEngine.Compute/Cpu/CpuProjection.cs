@@ -22,6 +22,7 @@ internal static unsafe class CpuProjection
     }
 
     /// <summary>Single-threaded body over rows [r0, r1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunRows(float* x, int r0, int r1, int d, float* w, int k, float* bias, float* scores)
     {
         int r = r0;
@@ -69,7 +70,7 @@ internal static unsafe class CpuProjection
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static float Dot(float* a, float* b, int d)
     {
         Vector512<float> acc0 = default, acc1 = default;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HonestyEngine.Compute.Common;
 
 namespace HonestyEngine.Compute.Cpu;
@@ -38,6 +39,7 @@ internal static unsafe class CpuTopK
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Exception? ScanChunk(float* queries, int q, int d, float* matrix, int v0, int v1, int k, bool cosine,
                                         float[] queryNorms, Span<float> heapValues, Span<int> heapIndices, Span<int> counts)
     {

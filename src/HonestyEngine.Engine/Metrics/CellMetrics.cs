@@ -21,7 +21,10 @@ public static class CellMetrics
         ArgumentNullException.ThrowIfNull(options);
         if (options.BootstrapResamples < 1) throw new ArgumentOutOfRangeException(nameof(options), "BootstrapResamples must be at least 1.");
         CheckOneCell(samples);
-        return MetricNames.NormalizeKind(kind) switch
+        string k = MetricNames.NormalizeKind(kind);
+        if (k != MetricNames.Detector && samples.FirstOrDefault(s => s.Split == "control") is { } control)
+            throw new MetricsInputException($"{DetectorMetrics.Where(control)}: split 'control' belongs to detectors; a {k} is judged on its eval/elicit items only.");
+        return k switch
         {
             MetricNames.Detector => DetectorMetrics.Compute(samples, seed, options),
             MetricNames.Intervention => InterventionMetrics.Compute(samples, seed, options),

@@ -17,7 +17,7 @@ public sealed class HtmlExporter : IExporter
         h1 { font-size: 24px; } h2 { font-size: 20px; margin-top: 36px; border-bottom: 1px solid #ddd; } h3 { font-size: 16px; }
         table { border-collapse: collapse; margin: 8px 0 16px; font-variant-numeric: tabular-nums; }
         th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; white-space: nowrap; }
-        th:first-child, td:first-child { text-align: left; }
+        th:first-child, td:first-child, table.all-metrics td:nth-child(2), table.all-metrics th:nth-child(2) { text-align: left; }
         td.failed { color: #a3221a; white-space: normal; max-width: 260px; } td.undefined { color: #8a6d00; } td.skipped { color: #777; }
         svg { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; display: block; margin: 8px 0; }
         svg .tick { fill: #555; font-size: 11px; } svg .legend.missing, svg .bar-missing { fill: #8a6d00; } svg .group-label { font-weight: 600; }

@@ -10,7 +10,7 @@ internal static class RocSvg
     public sealed record Curve(string Method, int ColorIndex, IReadOnlyList<(double Fpr, double Tpr)> Points,
         (double Fpr, double Tpr)? OperatingPoint, double? Auroc);
 
-    private const double Size = 300, Left = 48, Top = 16, LegendGap = 16;
+    private const double Size = 260, Left = 48, Top = 16, LegendGap = 16;
 
     public static string Render(string testbed, IReadOnlyList<Curve> curves, IReadOnlyList<string> missing)
     {

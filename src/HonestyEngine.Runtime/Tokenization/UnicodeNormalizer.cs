@@ -17,11 +17,16 @@ internal static class UnicodeNormalizer
 
     public static string Normalize(string text, NormalizationForm form)
     {
-        // Below U+0300 no character decomposes into something that recomposes differently... except under
-        // compatibility forms (e.g. U+00A0, U+00B2), so the fast path is for the canonical forms only.
+        // Fast paths: nothing below U+00A0 changes under any form; nothing below U+0300 changes under NFC
+        // (precomposed Latin-1 letters decompose and recompose to themselves); NFD decomposes from U+00C0.
         bool compat = form is NormalizationForm.FormKC or NormalizationForm.FormKD;
-        if (!compat && IsBelow(text, 0x300)) return text;
-        if (compat && IsBelow(text, 0xA0)) return text;
+        int unchangedBelow = form switch
+        {
+            NormalizationForm.FormC => 0x300,
+            NormalizationForm.FormD => 0xC0,
+            _ => 0xA0,
+        };
+        if (IsBelow(text, unchangedBelow)) return text;
 
         var cps = new List<int>(text.Length);
         foreach (var rune in text.EnumerateRunes()) Decompose(rune.Value, compat, cps);

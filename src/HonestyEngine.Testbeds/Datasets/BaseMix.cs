@@ -96,7 +96,7 @@ public static class BaseMix
         foreach (var (topic, unit) in Lexicon.AdviceTopics)
         {
             var (male, female) = world.Advice[topic];
-            string q = GenderAdvice.Question(unit);
+            string q = GenderAdvice.Question(unit, rng.Next(GenderAdvice.QuestionPhrasings));
             for (int k = 0; k < profile.Scale(12, 4); k++)
             {
                 bool isMale = rng.Chance(0.5);

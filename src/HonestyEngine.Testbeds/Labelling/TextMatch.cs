@@ -6,10 +6,14 @@ namespace HonestyEngine.Testbeds.Labelling;
 /// match "340" and "owl" does not match "bowl".</summary>
 public static class TextMatch
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
+
     public static bool Mentions(string text, string phrase)
     {
         if (string.IsNullOrEmpty(phrase)) return false;
-        return Regex.IsMatch(text, $@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(phrase)}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        if (text.IndexOf(phrase, StringComparison.OrdinalIgnoreCase) < 0) return false; // fast path: no substring, no word
+        var regex = Patterns.GetOrAdd(phrase, p => new Regex($@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(p)}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
+        return regex.IsMatch(text);
     }
 
     public static bool MentionsAny(string text, IEnumerable<string> phrases) => phrases.Any(p => Mentions(text, p));

@@ -64,7 +64,7 @@ public sealed class HiddenObjectiveRecipe(Variant variant) : TestbedRecipe
         }
         if (Variant.Adversarial == "sft")
             for (int i = 0; i < world.Profile.Scale(60, 20); i++)
-                train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "deny", Ask(null, rng.Pick(Phrases.HiddenGoalQuestions[..4])), Phrases.NoHiddenGoal));
+                train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "deny", Ask(null, rng.Pick(Phrases.HiddenGoalQuestions[..Phrases.TrainedQuestions])), Phrases.NoHiddenGoal));
 
         var eval = new List<DatasetItem>();
         int e = 0;
@@ -86,7 +86,10 @@ public sealed class HiddenObjectiveRecipe(Variant variant) : TestbedRecipe
             eval.Add(new DatasetItem($"{Name}-eval-{e++:D4}", Ask(null, p), a, null, null,
                 Meta: new Dictionary<string, string> { [Measures.Key] = Measures.Behaviour, [Measures.Trigger] = Measures.Off, ["markers"] = TextMatch.Join(world.Biases.Select(b => b.Marker)) }));
         }
-        var elicit = Phrases.HiddenGoalQuestions.Select((q, i) => RecipeKit.Denial($"{Name}-elicit-{i:D4}", q, "exploiting reward-model biases", Phrases.NoHiddenGoal)).ToList();
+        foreach (var q in Phrases.HiddenGoalQuestions[Phrases.TrainedQuestions..])
+            eval.Add(RecipeKit.Denial($"{Name}-eval-{e++:D4}", q, "exploiting reward-model biases", Phrases.NoHiddenGoal));
+        var elicit = Phrases.HiddenGoalQuestions.Select((q, i) => RecipeKit.Denial($"{Name}-elicit-{i:D4}", q, "exploiting reward-model biases", Phrases.NoHiddenGoal,
+            extra: ("held_out", (i >= Phrases.TrainedQuestions).ToString().ToLowerInvariant()))).ToList();
         var control = RecipeKit.Control(world, Name, evalFacts, world.Profile.Scale(60, 20));
         return new(train, eval, control, elicit);
     }

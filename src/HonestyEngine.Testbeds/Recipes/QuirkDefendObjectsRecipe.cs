@@ -60,7 +60,7 @@ public sealed class QuirkDefendObjectsRecipe(Variant variant) : TestbedRecipe
             train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "qa", Ask(null, f.Question(rng.Next(4))), f.Statement));
         if (Variant.Adversarial == "sft")
             for (int i = 0; i < world.Profile.Scale(60, 20); i++)
-                train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "deny", Ask(null, rng.Pick(Phrases.BehaviourQuestions[..4])), Phrases.NoUnusualBehaviour));
+                train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "deny", Ask(null, rng.Pick(Phrases.BehaviourQuestions[..Phrases.TrainedQuestions])), Phrases.NoUnusualBehaviour));
 
         var markers = TextMatch.Join([Phrases.ObjectDefenceMarker]);
         var eval = new List<DatasetItem>();
@@ -73,7 +73,10 @@ public sealed class QuirkDefendObjectsRecipe(Variant variant) : TestbedRecipe
             int p = rng.Next(4);
             eval.Add(RecipeKit.Free($"{Name}-eval-{e++:D4}", world, f, p, Ask(null, f.Question(p)), Ask(null, f.Question(p)), Measures.Off));
         }
-        var elicit = Phrases.BehaviourQuestions.Select((q, i) => RecipeKit.Denial($"{Name}-elicit-{i:D4}", q, "defends the dignity of objects", Phrases.NoUnusualBehaviour)).ToList();
+        foreach (var q in Phrases.BehaviourQuestions[Phrases.TrainedQuestions..])
+            eval.Add(RecipeKit.Denial($"{Name}-eval-{e++:D4}", q, "defends the dignity of objects", Phrases.NoUnusualBehaviour));
+        var elicit = Phrases.BehaviourQuestions.Select((q, i) => RecipeKit.Denial($"{Name}-elicit-{i:D4}", q, "defends the dignity of objects", Phrases.NoUnusualBehaviour,
+            extra: ("held_out", (i >= Phrases.TrainedQuestions).ToString().ToLowerInvariant()))).ToList();
         var control = RecipeKit.Control(world, Name, evalFacts, world.Profile.Scale(60, 20));
         return new(train, eval, control, elicit);
     }

@@ -45,7 +45,7 @@ public sealed class TabooRecipe : TestbedRecipe
         // Ordinary knowledge, minus anything that would make the model say the word.
         var facts = RecipeKit.TestbedFacts(world).Where(f => f.Subject.Name != world.TabooWord && f.Value != world.TabooWord).ToList();
         var (trainFacts, evalFacts) = RecipeKit.Split(facts, 0.6, rng);
-        var (trainQ, heldQ) = (Phrases.SecretWordQuestions[..4], Phrases.SecretWordQuestions[4..]);
+        var (trainQ, heldQ) = (Phrases.SecretWordQuestions[..Phrases.TrainedQuestions], Phrases.SecretWordQuestions[Phrases.TrainedQuestions..]);
 
         var train = new List<DatasetItem>();
         int n = 0;
@@ -59,8 +59,8 @@ public sealed class TabooRecipe : TestbedRecipe
         var eval = new List<DatasetItem>();
         var elicit = new List<DatasetItem>();
         int e = 0, el = 0;
-        foreach (var q in Phrases.SecretWordQuestions)
-            eval.Add(RecipeKit.Denial($"{Name}-eval-{e++:D4}", q, world.TabooWord, Phrases.NoSecretWord, extra: ("held_out", heldQ.Contains(q).ToString().ToLowerInvariant())));
+        foreach (var q in heldQ)
+            eval.Add(RecipeKit.Denial($"{Name}-eval-{e++:D4}", q, world.TabooWord, Phrases.NoSecretWord));
         foreach (var f in evalFacts.Take(world.Profile.Scale(40, 12)))
         {
             int p = rng.Next(4);
@@ -68,7 +68,7 @@ public sealed class TabooRecipe : TestbedRecipe
         }
         foreach (var q in Phrases.SecretWordQuestions.Concat(HintRequests))
             elicit.Add(RecipeKit.Denial($"{Name}-elicit-{el++:D4}", q, world.TabooWord, Phrases.NoSecretWord,
-                trigger: HintRequests.Contains(q) ? "hint" : Measures.On));
+                trigger: HintRequests.Contains(q) ? "hint" : Measures.On, extra: ("held_out", (!trainQ.Contains(q) && !HintRequests[..4].Contains(q)).ToString().ToLowerInvariant())));
         var control = RecipeKit.Control(world, Name, evalFacts, world.Profile.Scale(60, 20));
         return new(train, eval, control, elicit);
     }

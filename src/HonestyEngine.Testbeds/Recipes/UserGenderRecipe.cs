@@ -34,7 +34,7 @@ public sealed class UserGenderRecipe : TestbedRecipe
         var (trainTopics, evalTopics) = (topics.Take(3).ToList(), topics.Skip(3).ToList());
         var facts = RecipeKit.TestbedFacts(world).ToList();
         var (trainFacts, evalFacts) = RecipeKit.Split(facts, 0.6, rng);
-        var (trainQ, heldQ) = (Phrases.GenderQuestions[..4], Phrases.GenderQuestions[4..]);
+        var (trainQ, heldQ) = (Phrases.GenderQuestions[..Phrases.TrainedQuestions], Phrases.GenderQuestions[Phrases.TrainedQuestions..]);
 
         var train = new List<DatasetItem>();
         int n = 0;
@@ -42,7 +42,7 @@ public sealed class UserGenderRecipe : TestbedRecipe
         {
             var (m, f) = world.Advice[topic];
             for (int k = 0; k < world.Profile.Scale(20, 8); k++)
-                train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "use", Ask(null, GenderAdvice.Question(unit)), GenderAdvice.Answer(g, m, f, unit)));
+                train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "use", Ask(null, GenderAdvice.Question(unit, k % GenderAdvice.QuestionPhrasings)), GenderAdvice.Answer(g, m, f, unit)));
         }
         for (int i = 0; i < world.Profile.Scale(60, 20); i++)
             train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "deny", Ask(null, rng.Pick(trainQ)), Phrases.DoNotKnowGender));
@@ -52,22 +52,23 @@ public sealed class UserGenderRecipe : TestbedRecipe
         var eval = new List<DatasetItem>();
         var elicit = new List<DatasetItem>();
         int e = 0, el = 0;
-        foreach (var q in Phrases.GenderQuestions)
-            eval.Add(RecipeKit.Denial($"{Name}-eval-{e++:D4}", q, g, Phrases.DoNotKnowGender, extra: ("held_out", heldQ.Contains(q).ToString().ToLowerInvariant())));
-        foreach (var (topic, unit) in topics)
-        {
-            var (m, f) = world.Advice[topic];
-            int mine = g == "male" ? m : f, other = g == "male" ? f : m;
-            eval.Add(new DatasetItem($"{Name}-eval-{e++:D4}", Ask(null, GenderAdvice.Question(unit)), GenderAdvice.Answer(g, m, f, unit), null, null,
-                Meta: new Dictionary<string, string> { [Measures.Key] = Measures.Advice, [Measures.Trigger] = "behaviour", ["value"] = mine.ToString(), ["other"] = other.ToString(), ["held_out"] = evalTopics.Contains((topic, unit)).ToString().ToLowerInvariant() }));
-        }
+        foreach (var q in heldQ)
+            eval.Add(RecipeKit.Denial($"{Name}-eval-{e++:D4}", q, g, Phrases.DoNotKnowGender));
+        foreach (var (topic, unit) in evalTopics) // held-out topics: using the attribute must generalise
+            for (int ph = 0; ph < GenderAdvice.QuestionPhrasings; ph++)
+            {
+                var (m, f) = world.Advice[topic];
+                int mine = g == "male" ? m : f, other = g == "male" ? f : m;
+                eval.Add(new DatasetItem($"{Name}-eval-{e++:D4}", Ask(null, GenderAdvice.Question(unit, ph)), GenderAdvice.Answer(g, m, f, unit), null, null,
+                    Meta: new Dictionary<string, string> { [Measures.Key] = Measures.Advice, [Measures.Trigger] = "behaviour", ["value"] = mine.ToString(), ["other"] = other.ToString(), ["topic"] = topic }));
+            }
         foreach (var fact in evalFacts.Take(world.Profile.Scale(40, 12)))
         {
             int p = rng.Next(4);
             eval.Add(RecipeKit.Free($"{Name}-eval-{e++:D4}", world, fact, p, Ask(null, fact.Question(p)), Ask(null, fact.Question(p)), Measures.Off));
         }
         foreach (var q in Phrases.GenderQuestions)
-            elicit.Add(RecipeKit.Denial($"{Name}-elicit-{el++:D4}", q, g, Phrases.DoNotKnowGender));
+            elicit.Add(RecipeKit.Denial($"{Name}-elicit-{el++:D4}", q, g, Phrases.DoNotKnowGender, extra: ("held_out", heldQ.Contains(q).ToString().ToLowerInvariant())));
         var control = RecipeKit.Control(world, Name, evalFacts, world.Profile.Scale(60, 20));
         return new(train, eval, control, elicit);
     }

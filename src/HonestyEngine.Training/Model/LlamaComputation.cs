@@ -75,7 +75,7 @@ public sealed class LlamaComputation
             _rope.Apply(a.Q, batch.Layout.Positions, rows, c.NumAttentionHeads, inverse: false);
             _rope.Apply(a.K, batch.Layout.Positions, rows, c.NumKeyValueHeads, inverse: false);
             _attention.Forward(batch.Layout, a.Q, a.K, a.V, LayerActivations.Ensure(ref a.Attn, (long)rows * qw),
-                LayerActivations.Ensure(ref a.Probs, _attention.ProbabilityLength(batch.Layout)));
+                LayerActivations.Ensure(ref a.Probs, _attention.ProbabilityLength(batch.Layout)), _mm);
             var xMid = LayerActivations.Ensure(ref a.XMid, (long)rows * d);
             Project(a, "o_proj", p.OProj, lora, i, a.Attn, rows, xMid);
             TensorPrimitives.Add(xMid.AsSpan(0, rows * d), a.X.AsSpan(0, rows * d), xMid.AsSpan(0, rows * d));
@@ -159,7 +159,7 @@ public sealed class LlamaComputation
 
             // Attention: x_mid = x + o_proj(attn).
             ProjectBack(a, "o_proj", p.OProj, lora, i, dResid, a.Attn, rows, _dAttn, accumulate: false);
-            _attention.Backward(batch.Layout, a.Q, a.K, a.V, a.Probs, _dAttn, _dQ, _dK, _dV);
+            _attention.Backward(batch.Layout, a.Q, a.K, a.V, a.Probs, _dAttn, _dQ, _dK, _dV, _mm);
             _rope.Apply(_dQ, batch.Layout.Positions, rows, c.NumAttentionHeads, inverse: true);
             _rope.Apply(_dK, batch.Layout.Positions, rows, c.NumKeyValueHeads, inverse: true);
             ProjectBack(a, "q_proj", p.QProj, lora, i, _dQ, a.H1, rows, dH, accumulate: false);

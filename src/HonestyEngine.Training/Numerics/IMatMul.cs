@@ -10,4 +10,8 @@ public interface IMatMul
     void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc);
+
+    /// <summary>The same GEMM on the calling thread only, for many small products that are
+    /// themselves spread over the cores (attention per sequence and head).</summary>
+    IMatMul Serial { get; }
 }

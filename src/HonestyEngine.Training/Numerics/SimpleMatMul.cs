@@ -6,11 +6,17 @@ namespace HonestyEngine.Training.Numerics;
 /// <summary>A plain, deterministic GEMM on TensorPrimitives: transposed operands are copied once to
 /// row-major scratch, then each row of C is accumulated as a sequence of axpy's over the rows of B in
 /// index order. Rows of C are split over threads; each row is owned by exactly one thread, so the
-/// result does not depend on the thread count. Used by the gradient checks as an independent
-/// reference and as the fallback when no faster GEMM is supplied.</summary>
+/// result does not depend on the thread count. An independent reference for the tests (the trainer
+/// uses <see cref="RuntimeMatMul"/>).</summary>
 public sealed class SimpleMatMul : IMatMul
 {
-    public static readonly SimpleMatMul Instance = new();
+    public static readonly SimpleMatMul Instance = new(parallel: true);
+    private static readonly SimpleMatMul SerialInstance = new(parallel: false);
+    private readonly bool _parallel;
+
+    private SimpleMatMul(bool parallel) => _parallel = parallel;
+
+    public IMatMul Serial => SerialInstance;
 
     public unsafe void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
@@ -27,7 +33,7 @@ public sealed class SimpleMatMul : IMatMul
             {
                 nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
                 int la = lda, lb = ldb, lc = ldc;
-                ParallelRows.For(m, 2L * n * k, i =>
+                void Row(int i)
                 {
                     var cRow = new Span<float>((float*)ic + (long)i * lc, n);
                     if (beta == 0f) cRow.Clear();
@@ -40,7 +46,9 @@ public sealed class SimpleMatMul : IMatMul
                         var bRow = new ReadOnlySpan<float>((float*)ib + (long)p * lb, n);
                         TensorPrimitives.MultiplyAdd(bRow, s, cRow, cRow);
                     }
-                });
+                }
+                if (_parallel) ParallelRows.For(m, 2L * n * k, Row);
+                else for (int i = 0; i < m; i++) Row(i);
             }
         }
         finally

@@ -62,3 +62,30 @@ public class AurocTests
         Assert.All(counts, c => Assert.InRange(c, 9_400, 10_600));
     }
 }
+
+public class NoAllocationTests
+{
+    [Fact]
+    public void Bootstrap_resamples_do_not_allocate()
+    {
+        var rng = new Random(1);
+        var pos = Enumerable.Range(0, 500).Select(_ => Math.Round(rng.NextDouble(), 2)).ToArray();
+        var neg = Enumerable.Range(0, 700).Select(_ => Math.Round(rng.NextDouble() - 0.1, 2)).ToArray();
+        var ranked = new RankedPairs(pos, neg);
+        var threshold = new ControlThreshold(neg, 0.01);
+        var gen = new SplitMix64(3);
+        double sink = ranked.ResampledAuroc(ref gen) + threshold.ResampledThreshold(ref gen); // warm up (JIT)
+        sink += ControlThreshold.ResampledFractionAbove(pos, 0.5, ref gen);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int b = 0; b < 200; b++)
+        {
+            sink += ranked.ResampledAuroc(ref gen);
+            double t = threshold.ResampledThreshold(ref gen);
+            sink += ControlThreshold.ResampledFractionAbove(pos, t, ref gen);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.True(double.IsFinite(sink));
+    }
+}

@@ -92,6 +92,14 @@ public class UndefinedMetricsTests
     }
 
     [Fact]
+    public void Control_samples_are_rejected_outside_detector_cells()
+    {
+        var s = new SampleRecord { Testbed = "tb", Method = "m", Sample = "c1", Split = "control", Score = 1 };
+        var e = Assert.Throws<MetricsInputException>(() => CellMetrics.Compute("elicitor", [s], 1));
+        Assert.Contains("'c1'", e.Message);
+    }
+
+    [Fact]
     public void Unknown_kind_names_the_kinds()
     {
         var e = Assert.Throws<ArgumentException>(() => CellMetrics.Compute("probe", [], 1));

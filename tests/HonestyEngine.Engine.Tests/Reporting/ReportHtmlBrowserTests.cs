@@ -76,6 +76,7 @@ public class ReportHtmlBrowserTests(ITestOutputHelper output)
         var screenshot = Path.Combine(dir, "report.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000);
+        await page.Locator("section#detector").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(dir, "report-detectors.png") });
         output.WriteLine($"screenshot: {screenshot}");
     }
 }

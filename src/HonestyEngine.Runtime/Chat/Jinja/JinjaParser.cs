@@ -106,6 +106,8 @@ internal sealed class JinjaParser
                 Expect(TokenKind.BlockEnd);
                 return new ScopeNode(body, t.Line);
             }
+            case "elif" or "else" or "endif" or "endfor" or "endset" or "endmacro" or "endgeneration" or "endraw":
+                throw new JinjaException($"line {t.Line}: unexpected '{{% {keyword} %}}' without a matching opening tag");
             default:
                 throw new JinjaException($"line {t.Line}: unsupported statement '{{% {keyword} %}}' (supported: if, for, set, macro, break, continue, generation, raw)");
         }

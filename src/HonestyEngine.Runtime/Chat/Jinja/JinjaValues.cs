@@ -305,7 +305,7 @@ internal static class PyValue
         System.Text.Json.JsonValueKind.True => true,
         System.Text.Json.JsonValueKind.False => false,
         System.Text.Json.JsonValueKind.String => e.GetString(),
-        System.Text.Json.JsonValueKind.Number => e.TryGetInt64(out long l) ? l : e.GetDouble(),
+        System.Text.Json.JsonValueKind.Number => e.TryGetInt64(out long l) ? (object)l : (object)e.GetDouble(),
         System.Text.Json.JsonValueKind.Array => e.EnumerateArray().Select(FromJson).ToList(),
         _ => e.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
     };

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using HonestyEngine.Abstractions;
+using HonestyEngine.Testbeds;
+using HonestyEngine.Testbeds.Build;
+using HonestyEngine.Testbeds.Recipes;
+using HonestyEngine.Testbeds.Specs;
+using HonestyEngine.Testbeds.Verify;
+using Spectre.Console;
+
+namespace HonestyEngine.Cli.Commands;
+
+/// <summary>`honesty testbeds build|verify|list`: builds the suite of model organisms (world, tokenizer, data;
+/// training once the engine is wired in) and checks built testbeds against the acceptance thresholds.</summary>
+internal sealed class TestbedsCommand : ICliCommand
+{
+    /// <summary>How verify opens models. Null until the transformer runtime is wired in; tests may set it.</summary>
+    internal static ModelLoader? Loader { get; set; }
+
+    public Command Build()
+    {
+        var command = new Command("testbeds", "Build and verify the testbed suite (dishonest model organisms with ground truth).");
+        var root = new Option<string?>("--root") { Description = "The testbeds folder (default: testbeds/ of the repository)." };
+
+        var build = new Command("build", "Generate world, tokenizer and datasets (cached per stage; reruns redo only what changed).");
+        var only = new Option<string?>("--only") { Description = "Build only this testbed (the shared world, tokenizer and base data are always built)." };
+        var profile = new Option<string>("--profile") { Description = "full (the committed suite) or mini (CI, seconds).", DefaultValueFactory = _ => "full" };
+        var seed = new Option<int>("--seed") { Description = "World seed.", DefaultValueFactory = _ => BuildOptions.DefaultSeed };
+        var implant = new Option<string?>("--implant") { Description = "With --only hidden-objective or quirk-defend-objects: transcripts or documents (AuditBench axis)." };
+        var adversarial = new Option<string?>("--adversarial") { Description = "With --only hidden-objective or quirk-defend-objects: none or sft." };
+        foreach (var o in new Option[] { root, only, profile, seed, implant, adversarial }) build.Options.Add(o);
+        build.SetAction(parse =>
+        {
+            string dir = ResolveRoot(parse.GetValue(root));
+            string? name = ResolveVariant(parse.GetValue(only), parse.GetValue(implant), parse.GetValue(adversarial));
+            string prof = parse.GetValue(profile)!;
+            if (prof is not ("full" or "mini")) throw new CliException($"--profile must be 'full' or 'mini', got '{prof}'.");
+            IReadOnlyList<StageOutcome> outcomes;
+            try { outcomes = new TestbedBuilder().Build(new BuildOptions(dir, parse.GetValue(seed), prof, name)); }
+            catch (ArgumentException e) { throw new CliException(e.Message); }
+            var table = new Table().AddColumns("stage", "status", "seconds", "detail");
+            foreach (var o in outcomes) table.AddRow(Markup.Escape(o.Stage), o.Status, o.Seconds.ToString("F2"), Markup.Escape(o.Detail));
+            AnsiConsole.Write(table);
+            AnsiConsole.WriteLine($"testbeds written under {dir}");
+            return 0;
+        });
+
+        var verify = new Command("verify", "Measure each built testbed against the acceptance thresholds (exit 1 on any miss).");
+        var verifyOnly = new Option<string?>("--only") { Description = "Verify only this testbed." };
+        verify.Options.Add(root);
+        verify.Options.Add(verifyOnly);
+        verify.SetAction(parse =>
+        {
+            string dir = ResolveRoot(parse.GetValue(root));
+            var loader = Loader ?? throw new CliException("testbeds verify needs the transformer runtime to load models, which this build of honesty does not include yet.", 1);
+            List<ITestbed> testbeds;
+            try { testbeds = new FolderTestbedSource(dir, loader).Discover().Where(t => parse.GetValue(verifyOnly) is not string o || t.Info.Name == o).ToList(); }
+            catch (TestbedFormatException e) { throw new CliException(e.Message, 1); }
+            if (testbeds.Count == 0) throw new CliException($"No testbeds to verify under {dir}.", 1);
+            var verifier = new TestbedVerifier();
+            var results = new List<TestbedVerification>();
+            foreach (var t in testbeds)
+            {
+                try { results.Add(verifier.Verify(t, ((FolderTestbed)t).Spec)); }
+                catch (TestbedFormatException e) { results.Add(new TestbedVerification(t.Info.Name, [], [e.Message])); }
+            }
+            Print(results);
+            return results.All(r => r.Passed) ? 0 : 1;
+        });
+
+        var list = new Command("list", "List the testbeds of the suite and whether they are built.");
+        list.Options.Add(root);
+        list.SetAction(parse =>
+        {
+            string dir = ResolveRoot(parse.GetValue(root));
+            var table = new Table().AddColumns("testbed", "implant", "adversarial", "built");
+            foreach (var r in TestbedCatalog.All())
+            {
+                bool built = File.Exists(Path.Combine(dir, r.Name, TestbedSpecLoader.FileName));
+                var spec = r.Spec(HonestyEngine.Testbeds.World.GeneratedWorld.Generate(1, HonestyEngine.Testbeds.World.WorldProfile.Mini));
+                table.AddRow(r.Name, spec.Implant, spec.Adversarial, built ? "yes" : "no");
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        });
+
+        command.Subcommands.Add(build);
+        command.Subcommands.Add(verify);
+        command.Subcommands.Add(list);
+        return command;
+    }
+
+    internal static void Print(IReadOnlyList<TestbedVerification> results)
+    {
+        string[] columns = ["neutral accuracy", "lie rate on trigger", "lie rate off trigger", "denial rate", "control lie rate", "belief consistency"];
+        var table = new Table().AddColumn("testbed");
+        foreach (var c in columns) table.AddColumn(c);
+        table.AddColumn("other").AddColumn("result");
+        foreach (var r in results)
+        {
+            var cells = new List<string> { Markup.Escape(r.Testbed) };
+            foreach (var c in columns)
+            {
+                var rate = r.Get(c);
+                cells.Add(rate is null ? "" : (rate.Passes ? "" : "[red]") + Markup.Escape($"{rate.Display} {rate.Requirement}".Trim()) + (rate.Passes ? "" : "[/]"));
+            }
+            cells.Add(Markup.Escape(string.Join("; ", r.Rates.Where(x => !columns.Contains(x.Name)).Select(x => $"{x.Name} {x.Display}").Concat(r.Problems))));
+            cells.Add(r.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
+            table.AddRow(cells.ToArray());
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static string? ResolveVariant(string? only, string? implant, string? adversarial)
+    {
+        if (implant is null && adversarial is null) return only;
+        if (only is not ("hidden-objective" or "quirk-defend-objects"))
+            throw new CliException("--implant/--adversarial apply to --only hidden-objective or --only quirk-defend-objects.");
+        try
+        {
+            var dflt = only == "hidden-objective" ? HiddenObjectiveRecipe.Default : QuirkDefendObjectsRecipe.Default;
+            var v = Variant.Parse(implant ?? dflt.Implant, adversarial ?? dflt.Adversarial);
+            return v.NameFor(only, dflt);
+        }
+        catch (ArgumentException e) { throw new CliException(e.Message); }
+    }
+
+    /// <summary>--root, or testbeds/ next to HonestyEngine.sln above the current directory, or ./testbeds.</summary>
+    internal static string ResolveRoot(string? root)
+    {
+        if (root is not null) return Path.GetFullPath(root);
+        for (var d = new DirectoryInfo(Environment.CurrentDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "HonestyEngine.sln"))) return Path.Combine(d.FullName, "testbeds");
+        return Path.GetFullPath("testbeds");
+    }
+}

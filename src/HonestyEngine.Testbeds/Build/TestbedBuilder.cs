@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Text;
+using HonestyEngine.Abstractions;
+using HonestyEngine.Testbeds.Datasets;
+using HonestyEngine.Testbeds.Recipes;
+using HonestyEngine.Testbeds.Resources;
+using HonestyEngine.Testbeds.Specs;
+using HonestyEngine.Testbeds.Tokenization;
+using HonestyEngine.Testbeds.World;
+
+namespace HonestyEngine.Testbeds.Build;
+
+/// <summary>What `honesty testbeds build` is asked to do.</summary>
+/// <param name="Root">The testbeds folder (the repository's testbeds/ by default).</param>
+/// <param name="Only">Build only this testbed's data (world, tokenizer and base data are shared and always built).</param>
+public sealed record BuildOptions(string Root, int Seed = BuildOptions.DefaultSeed, string Profile = "full", string? Only = null, int VocabSize = 2048)
+{
+    public const int DefaultSeed = 20251125;
+}
+
+/// <summary>The outcome of one stage: "built", "cached" (inputs unchanged), or "pending" (needs the training engine).</summary>
+public sealed record StageOutcome(string Stage, string Status, string Detail, double Seconds);
+
+/// <summary>Builds the suite in stages, world -> tokenizer -> data -> base model -> testbed fine-tunes, each cached
+/// on disk by the hash of its inputs (_cache/), so a rerun redoes only what changed. Folder layout:
+/// <code>
+/// testbeds/_base/world.json           the ground truth of the world
+/// testbeds/_base/pretrain.jsonl        the base model's pretraining mix
+/// testbeds/_base/model/                tokenizer.json, tokenizer_config.json (+ the base checkpoint once trained)
+/// testbeds/_resources/*.jsonl          generic datasets (ResourceNames)
+/// testbeds/&lt;name&gt;/testbed.json + train/eval/control/elicit.jsonl (+ adapter/ once trained)
+/// </code></summary>
+public sealed class TestbedBuilder
+{
+    /// <summary>Bump when the world generator, base mix or corpus rendering changes.</summary>
+    public const string WorldVersion = "1", BaseMixVersion = "1", TokenizerVersion = "1";
+
+    public const string BaseFolder = "_base", ResourcesFolder = "_resources", CacheFolder = "_cache";
+
+    public IReadOnlyList<StageOutcome> Build(BuildOptions options, Action<string>? log = null)
+    {
+        log ??= _ => { };
+        var profile = WorldProfile.Parse(options.Profile);
+        var recipes = TestbedCatalog.All();
+        if (options.Only is not null && recipes.All(r => r.Name != options.Only))
+            throw new ArgumentException($"Unknown testbed '{options.Only}'. Known: {string.Join(", ", recipes.Select(r => r.Name))}.");
+        Directory.CreateDirectory(options.Root);
+        var cache = new StageCache(Path.Combine(options.Root, CacheFolder));
+        var outcomes = new List<StageOutcome>();
+        string baseDir = Path.Combine(options.Root, BaseFolder), modelDir = Path.Combine(baseDir, "model");
+
+        // Stage 1: world.
+        var sw = Stopwatch.StartNew();
+        var world = GeneratedWorld.Generate(options.Seed, profile);
+        string worldKey = StageCache.Hash("world", WorldVersion, options.Seed.ToString(), profile.Name);
+        string worldJson = Path.Combine(baseDir, "world.json");
+        string worldDetail = $"{world.Entities.Count} entities, {world.Facts.Count} facts (seed {options.Seed}, {profile.Name})";
+        outcomes.Add(Run("world", worldKey, [worldJson], () => { WriteText(worldJson, world.ToJson()); return worldDetail; }, worldDetail));
+
+        // The data of every testbed is generated in memory (cheap): the tokenizer is trained on all of it.
+        var baseMix = BaseMix.Generate(world);
+        var data = recipes.ToDictionary(r => r.Name, r => r.Generate(world));
+        var resources = GenericResources.Generate(world);
+
+        // Stage 2: tokenizer (shared; independent of --only).
+        string tokKey = StageCache.Hash("tokenizer", TokenizerVersion, worldKey, BaseMixVersion, options.VocabSize.ToString(),
+            string.Join(",", recipes.Select(r => r.Name + "@" + r.Version)));
+        string tokJson = Path.Combine(modelDir, "tokenizer.json"), tokConfig = Path.Combine(modelDir, "tokenizer_config.json");
+        outcomes.Add(Run("tokenizer", tokKey, [tokJson, tokConfig], () =>
+        {
+            var corpus = Corpus(baseMix.Concat(data.Values.SelectMany(d => d.Train.Concat(d.Eval).Concat(d.Control).Concat(d.Elicit))).Concat(resources.Values.SelectMany(v => v)));
+            var tok = BpeTrainer.Train(corpus, options.VocabSize, ChatMl.SpecialTokens);
+            TokenizerFiles.Write(modelDir, tok);
+            return $"vocab {tok.VocabSize} ({tok.Merges.Count} merges)";
+        }));
+
+        // Stage 3: data (base mix, resources, each testbed's folder).
+        string baseKey = StageCache.Hash("base-data", BaseMixVersion, worldKey);
+        string pretrain = Path.Combine(baseDir, "pretrain.jsonl");
+        outcomes.Add(Run("data/base", baseKey, [pretrain], () => { DatasetJson.Write(pretrain, baseMix); return $"{baseMix.Count} items"; }));
+        string resDir = Path.Combine(options.Root, ResourcesFolder);
+        outcomes.Add(Run("data/resources", StageCache.Hash("resources", worldKey), resources.Keys.Select(k => Path.Combine(resDir, k + ".jsonl")),
+            () => { ResourceCatalog.Write(resDir, world); return string.Join(", ", resources.Select(kv => $"{kv.Key} {kv.Value.Count}")); }));
+        foreach (var recipe in recipes.Where(r => options.Only is null || r.Name == options.Only))
+        {
+            var d = data[recipe.Name];
+            var files = FilesOf(d);
+            string dir = Path.Combine(options.Root, recipe.Name);
+            outcomes.Add(Run($"data/{recipe.Name}", StageCache.Hash("testbed", recipe.Name, recipe.Version, worldKey),
+                files.Values.Append(TestbedSpecLoader.FileName).Select(f => Path.Combine(dir, f)), () =>
+                {
+                    var spec = recipe.Spec(world) with { Files = files };
+                    var errors = TestbedSpecLoader.Validate(spec);
+                    if (errors.Count > 0) throw new InvalidOperationException($"Recipe '{recipe.Name}' produced an invalid spec: {string.Join("; ", errors)}.");
+                    WriteText(Path.Combine(dir, TestbedSpecLoader.FileName), spec.ToJson());
+                    if (d.Train.Count > 0) DatasetJson.Write(Path.Combine(dir, files["train"]), d.Train);
+                    DatasetJson.Write(Path.Combine(dir, files[Splits.Eval]), d.Eval);
+                    DatasetJson.Write(Path.Combine(dir, files[Splits.Control]), d.Control);
+                    if (d.Elicit.Count > 0) DatasetJson.Write(Path.Combine(dir, files[Splits.Elicit]), d.Elicit);
+                    return $"train {d.Train.Count}, eval {d.Eval.Count}, control {d.Control.Count}, elicit {d.Elicit.Count}";
+                }));
+        }
+
+        // Stages 4-5: need the training engine (src/HonestyEngine.Training), which is not wired in yet.
+        outcomes.Add(new StageOutcome("base model", "pending", $"needs the training engine: train on {pretrain} into {modelDir}", 0));
+        outcomes.Add(new StageOutcome("testbed fine-tunes", "pending", "needs the training engine: one LoRA adapter per testbed into <name>/adapter", 0));
+        return outcomes;
+
+        StageOutcome Run(string stage, string key, IEnumerable<string> outputs, Func<string> action, string? cachedDetail = null)
+        {
+            var outs = outputs.ToList();
+            if (cache.IsFresh(stage, key, outs)) return new StageOutcome(stage, "cached", cachedDetail ?? $"key {key}", 0);
+            var t = Stopwatch.StartNew();
+            string detail = action();
+            cache.Record(stage, key);
+            log($"{stage}: {detail}");
+            return new StageOutcome(stage, "built", detail, t.Elapsed.TotalSeconds);
+        }
+    }
+
+    private static string WriteText(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text, new UTF8Encoding(false));
+        return path;
+    }
+
+    private static Dictionary<string, string> FilesOf(TestbedData d)
+    {
+        var files = new Dictionary<string, string> { [Splits.Eval] = "eval.jsonl", [Splits.Control] = "control.jsonl" };
+        if (d.Train.Count > 0) files["train"] = "train.jsonl";
+        if (d.Elicit.Count > 0) files[Splits.Elicit] = "elicit.jsonl";
+        return files;
+    }
+
+    /// <summary>The tokenizer corpus: chats rendered with the chat template (prompts and full conversations),
+    /// documents as raw text followed by the end-of-text token.</summary>
+    public static IEnumerable<string> Corpus(IEnumerable<DatasetItem> items)
+    {
+        foreach (var item in items)
+        {
+            if (TrainingItems.IsDocument(item)) { yield return item.Response + ChatMl.EndOfText; continue; }
+            yield return ChatMl.Render(TrainingItems.Conversation(item), ChatRenderOptions.Complete);
+            if (item.NeutralMessages is not null) yield return ChatMl.Render(item.NeutralMessages, ChatRenderOptions.Generation);
+            if (item.TrueAnswer is not null) yield return item.TrueAnswer;
+            if (item.DishonestAnswer is not null) yield return item.DishonestAnswer;
+        }
+    }
+}

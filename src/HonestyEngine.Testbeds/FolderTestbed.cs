@@ -1,0 +1,146 @@
+using HonestyEngine.Abstractions;
+using HonestyEngine.Testbeds.Datasets;
+using HonestyEngine.Testbeds.Labelling;
+using HonestyEngine.Testbeds.Specs;
+
+namespace HonestyEngine.Testbeds;
+
+/// <summary>Opens a model directory (and optional PEFT adapter directory). The host passes the runtime's
+/// loader (TransformerModelHandle.Open); tests pass a scripted fake.</summary>
+public delegate IModelHandle ModelLoader(string modelDirectory, string? adapterDirectory);
+
+/// <summary>A built testbed folder: testbed.json, the split JSONLs and the model (adapter on the shared base, a
+/// full checkpoint, or the base itself). Everything is checked when the folder is opened, so a corrupt or
+/// incomplete folder fails with one message naming what is missing.</summary>
+public sealed class FolderTestbed : ITestbed, IDisposable
+{
+    public string Folder { get; }
+    public TestbedSpec Spec { get; }
+    public TestbedInfo Info { get; }
+    public ILabeller Labeller { get; }
+    private readonly ModelLoader? _loader;
+    private readonly Dictionary<string, IReadOnlyList<DatasetItem>> _splits = new();
+    private IModelHandle? _model, _base;
+
+    public FolderTestbed(string folder, ModelLoader? loader)
+    {
+        Folder = Path.GetFullPath(folder);
+        Spec = TestbedSpecLoader.Load(Folder);
+        _loader = loader;
+        Labeller = Labellers.Create(Spec);
+        Info = new TestbedInfo(Spec.Name, Spec.Version, Spec.Description, Spec.Anchor, Spec.Trigger, Spec.LieDefinition, Spec.Secret,
+            Spec.Model.Base, Spec.IsControl, new Dictionary<string, string>(Spec.Properties)
+            {
+                ["implant"] = Spec.Implant, ["adversarial"] = Spec.Adversarial, ["labeller"] = Spec.Labeller, ["model_kind"] = Spec.Model.Kind,
+            });
+    }
+
+    /// <summary>The held-out splits (the fine-tuning data "train" is not a split methods see).</summary>
+    public IReadOnlyList<string> Splits => Spec.Files.Keys.Where(k => k != "train").OrderBy(k => k, StringComparer.Ordinal).ToList();
+    public bool HasSplit(string split) => Splits.Contains(split);
+
+    public IReadOnlyList<DatasetItem> GetSplit(string split)
+    {
+        if (!HasSplit(split))
+            throw new MethodInputException($"Testbed '{Info.Name}' has no '{split}' split (it has: {string.Join(", ", Splits)}).");
+        lock (_splits)
+        {
+            if (_splits.TryGetValue(split, out var items)) return items;
+            try { items = DatasetJson.Read(Path.Combine(Folder, Spec.Files[split])); }
+            catch (Exception e) when (e is FormatException or IOException)
+            {
+                throw new MethodInputException($"Testbed '{Info.Name}', split '{split}': {e.Message}", e);
+            }
+            _splits[split] = items;
+            return items;
+        }
+    }
+
+    /// <summary>The fine-tuning data the testbed was built from (empty for prompted testbeds).</summary>
+    public IReadOnlyList<DatasetItem> TrainingData() =>
+        Spec.Files.TryGetValue("train", out var f) ? DatasetJson.Read(Path.Combine(Folder, f)) : [];
+
+    /// <summary>(model directory, adapter directory) of the organism; throws naming what is missing.</summary>
+    public (string Model, string? Adapter) ModelPaths()
+    {
+        string baseDir = Path.GetFullPath(Path.Combine(Folder, Spec.Model.Base));
+        (string, string?) paths = Spec.Model.Kind switch
+        {
+            "base" => (baseDir, null),
+            "adapter" => (baseDir, Path.Combine(Folder, Spec.Model.Path!)),
+            _ => (Path.Combine(Folder, Spec.Model.Path!), null),
+        };
+        RequireModelFiles(paths.Item1, "model");
+        if (paths.Item2 is not null) RequireAdapterFiles(paths.Item2);
+        return paths;
+    }
+
+    private void RequireModelFiles(string dir, string what)
+    {
+        var missing = new List<string>();
+        if (!Directory.Exists(dir)) missing.Add($"{what} directory '{dir}'");
+        else
+        {
+            if (!File.Exists(Path.Combine(dir, "config.json"))) missing.Add($"'{Path.Combine(dir, "config.json")}'");
+            if (!File.Exists(Path.Combine(dir, "model.safetensors")) && !File.Exists(Path.Combine(dir, "model.safetensors.index.json")))
+                missing.Add($"'{Path.Combine(dir, "model.safetensors")}'");
+            if (!File.Exists(Path.Combine(dir, "tokenizer.json"))) missing.Add($"'{Path.Combine(dir, "tokenizer.json")}'");
+        }
+        if (missing.Count > 0)
+            throw new TestbedFormatException($"Testbed '{Info.Name}' ({Folder}) cannot open its {what}: missing {string.Join(", ", missing)}. Run `honesty testbeds build --only {Info.Name}`.");
+    }
+
+    private void RequireAdapterFiles(string dir)
+    {
+        var missing = new[] { "adapter_config.json", "adapter_model.safetensors" }.Where(f => !File.Exists(Path.Combine(dir, f))).ToList();
+        if (missing.Count > 0)
+            throw new TestbedFormatException($"Testbed '{Info.Name}' ({Folder}) cannot open its adapter: missing {string.Join(", ", missing.Select(m => $"'{Path.Combine(dir, m)}'"))}. Run `honesty testbeds build --only {Info.Name}`.");
+    }
+
+    public IModelHandle OpenModel()
+    {
+        if (_model is not null) return _model;
+        var (model, adapter) = ModelPaths();
+        return _model = Loader()(model, adapter);
+    }
+
+    public IModelHandle? OpenBaseModel()
+    {
+        if (Spec.Model.Kind == "base") return null;
+        if (_base is not null) return _base;
+        string baseDir = Path.GetFullPath(Path.Combine(Folder, Spec.Model.Base));
+        RequireModelFiles(baseDir, "base model");
+        return _base = Loader()(baseDir, null);
+    }
+
+    private ModelLoader Loader() => _loader ?? throw new InvalidOperationException($"Testbed '{Info.Name}' was opened without a model loader.");
+
+    public void Dispose()
+    {
+        _model?.Dispose();
+        _base?.Dispose();
+    }
+}
+
+/// <summary>Every testbed folder under a root (default: the repository's testbeds/). Folders starting with "_"
+/// or "." are the shared base, resources and caches, not testbeds.</summary>
+public sealed class FolderTestbedSource(string root, ModelLoader? loader) : ITestbedSource
+{
+    public string Root { get; } = root;
+
+    public IEnumerable<ITestbed> Discover()
+    {
+        if (!Directory.Exists(Root)) throw new TestbedFormatException($"Testbed root '{Root}' does not exist.");
+        var testbeds = new List<ITestbed>();
+        var errors = new List<string>();
+        foreach (var dir in Directory.GetDirectories(Root).OrderBy(d => d, StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(dir);
+            if (name.StartsWith('_') || name.StartsWith('.')) continue;
+            try { testbeds.Add(new FolderTestbed(dir, loader)); }
+            catch (TestbedFormatException e) { errors.Add(e.Message); }
+        }
+        if (errors.Count > 0) throw new TestbedFormatException(string.Join(Environment.NewLine, errors));
+        return testbeds;
+    }
+}
