@@ -405,8 +405,84 @@ internal static class OnigRegexTranslator
         }
 
         /// <summary>A .NET character class of the BMP members that are not proxied, plus the proxies of the
-        /// signatures that include this class (index <paramref name="classIndex"/>).</summary>
+        /// signatures that include this class (index <paramref name="classIndex"/>). Written with .NET's own
+        /// \p{..} categories where possible (the same Unicode tables as <see cref="CharUnicodeInfo"/>, and fast in
+        /// compiled regexes); enumerated range by range otherwise.</summary>
         public string ToBmpClass(ProxyTable proxies, int classIndex)
+        {
+            var items = new StringBuilder();
+            if (TryAppendItems(items))
+            {
+                var sb = new StringBuilder("[");
+                if (_negated)
+                {
+                    // Not in the class: neither an item nor a proxy of a signature without this class.
+                    sb.Append('^').Append(items);
+                    var inClass = proxies.ProxiesOfClass(classIndex).ToHashSet();
+                    AppendRange(sb, 0xD800, 0xDFFF);
+                    int start = -1;
+                    for (int cp = 0xE000; cp <= 0xF900; cp++)
+                    {
+                        bool outside = cp <= 0xF8FF && !inClass.Contains((char)cp);
+                        if (outside) { if (start < 0) start = cp; continue; }
+                        if (start >= 0) { AppendRange(sb, start, cp - 1); start = -1; }
+                    }
+                }
+                else
+                {
+                    sb.Append(items);
+                    foreach (char proxy in proxies.ProxiesOfClass(classIndex)) AppendRange(sb, proxy, proxy);
+                }
+                if (sb.Length == 1) return "(?!)";
+                return sb.Append(']').ToString();
+            }
+            return EnumeratedBmpClass(proxies, classIndex);
+        }
+
+        /// <summary>The class's items as .NET class syntax, if they can be written without touching proxied code
+        /// points (no Co/Cs categories, no ranges into the surrogates or the Private Use Area, no negated nesting).</summary>
+        private bool TryAppendItems(StringBuilder sb)
+        {
+            const uint proxiedCategories = (1u << (int)UnicodeCategory.PrivateUse) | (1u << (int)UnicodeCategory.Surrogate);
+            if ((_categories & proxiedCategories) != 0) return false;
+            for (int c = 0; c < 32; c++)
+                if ((_categories & (1u << c)) != 0) sb.Append(@"\p{").Append(ShortNames[c]).Append('}');
+            foreach (var (lo, hi) in _ranges)
+            {
+                if (lo > 0xFFFF) continue; // supplementary members are covered by proxies
+                int h = Math.Min(hi, 0xFFFF);
+                if (h >= 0xD800 && lo <= 0xF8FF) return false;
+                AppendRange(sb, lo, h);
+            }
+            foreach (var n in _nested)
+                if (n._negated || !n.TryAppendItems(sb)) return false;
+            return true;
+        }
+
+        private static readonly string[] ShortNames = BuildShortNames();
+
+        private static string[] BuildShortNames()
+        {
+            var names = new string[32];
+            Array.Fill(names, "Cn");
+            (UnicodeCategory Cat, string Name)[] map =
+            [
+                (UnicodeCategory.UppercaseLetter, "Lu"), (UnicodeCategory.LowercaseLetter, "Ll"), (UnicodeCategory.TitlecaseLetter, "Lt"),
+                (UnicodeCategory.ModifierLetter, "Lm"), (UnicodeCategory.OtherLetter, "Lo"), (UnicodeCategory.NonSpacingMark, "Mn"),
+                (UnicodeCategory.SpacingCombiningMark, "Mc"), (UnicodeCategory.EnclosingMark, "Me"), (UnicodeCategory.DecimalDigitNumber, "Nd"),
+                (UnicodeCategory.LetterNumber, "Nl"), (UnicodeCategory.OtherNumber, "No"), (UnicodeCategory.SpaceSeparator, "Zs"),
+                (UnicodeCategory.LineSeparator, "Zl"), (UnicodeCategory.ParagraphSeparator, "Zp"), (UnicodeCategory.Control, "Cc"),
+                (UnicodeCategory.Format, "Cf"), (UnicodeCategory.Surrogate, "Cs"), (UnicodeCategory.PrivateUse, "Co"),
+                (UnicodeCategory.ConnectorPunctuation, "Pc"), (UnicodeCategory.DashPunctuation, "Pd"), (UnicodeCategory.OpenPunctuation, "Ps"),
+                (UnicodeCategory.ClosePunctuation, "Pe"), (UnicodeCategory.InitialQuotePunctuation, "Pi"), (UnicodeCategory.FinalQuotePunctuation, "Pf"),
+                (UnicodeCategory.OtherPunctuation, "Po"), (UnicodeCategory.MathSymbol, "Sm"), (UnicodeCategory.CurrencySymbol, "Sc"),
+                (UnicodeCategory.ModifierSymbol, "Sk"), (UnicodeCategory.OtherSymbol, "So"), (UnicodeCategory.OtherNotAssigned, "Cn"),
+            ];
+            foreach (var (cat, name) in map) names[(int)cat] = name;
+            return names;
+        }
+
+        private string EnumeratedBmpClass(ProxyTable proxies, int classIndex)
         {
             var sb = new StringBuilder("[");
             int start = -1;
