@@ -1,0 +1,78 @@
+using HonestyEngine.Compute;
+using HonestyEngine.Compute.Cpu;
+using HonestyEngine.Compute.OpenCl;
+
+namespace HonestyEngine.Benchmarks;
+
+/// <summary>Batched probe scoring (scores = x w^T + b) in GB/s of activations read, against the read
+/// bandwidth of this machine measured in the same run. OpenCL devices are measured with x resident on the
+/// device (the kernel alone, as a method scoring many probes against cached activations sees it) in both
+/// kernel shapes, against the same host read bandwidth (PoCL reads host memory; on a GPU compare with the
+/// device's copy bandwidth).</summary>
+internal sealed class ScoringBenchmark : IBenchmarkSuite
+{
+    public string Name => "scoring";
+    public string Description => "probe scoring GB/s (CPU, OpenCL) vs read bandwidth; args: [--rows N] [--dim D] [--probes 1,8,32] [--threads T]";
+
+    public int Run(string[] args)
+    {
+        int rows = IntArg(args, "--rows", 262_144), dim = IntArg(args, "--dim", 1024);
+        int threads = IntArg(args, "--threads", Environment.ProcessorCount);
+        var probeCounts = (ArgValue(args, "--probes") ?? "1,8,32").Split(',').Select(int.Parse).ToArray();
+        long elems = (long)rows * dim;
+        Console.WriteLine($"Probe scoring: x = {rows} x {dim} float32 ({elems * 4 / 1e9:F2} GB), {threads} threads, {Environment.ProcessorCount} cores");
+        var x = BandwidthProbe.Random(elems, 1);
+        double readBw = BandwidthProbe.ReadGBps(x, threads);
+        Console.WriteLine($"read bandwidth (Vector512 sum loop, {threads} threads): {readBw:F1} GB/s");
+        Console.WriteLine();
+        Console.WriteLine($"{"backend",-52} {"probes",6} {"ms",9} {"GB/s",8} {"vs read bw",10}");
+
+        var cpu = new CpuActivationCompute(threads);
+        foreach (int k in probeCounts)
+        {
+            var w = BandwidthProbe.Random((long)k * dim, 2);
+            var bias = new float[k];
+            var scores = new float[(long)rows * k];
+            double t = BandwidthProbe.BestSeconds(() => cpu.ProjectScores(x, rows, dim, w, k, bias, scores));
+            Report(cpu.Name, k, t, elems, readBw);
+        }
+
+        foreach (var device in ComputeBackendFactory.OpenClDevices)
+        {
+            foreach (var shape in new[] { KernelShapes.For(device), KernelShapes.For(device) == KernelShape.RowPerWorkItem ? KernelShape.GroupPerRow : KernelShape.RowPerWorkItem })
+            {
+                var cl = new OpenClActivationCompute(device.Ordinal, shape);
+                using var bx = cl.Upload(x, "x");
+                foreach (int k in probeCounts)
+                {
+                    if (shape == KernelShape.GroupPerRow && !device.IsGpu && k > 1) continue; // 4 GB/s on CPUs: one row is enough to show it
+                    using var bw = cl.Upload(BandwidthProbe.Random((long)k * dim, 2), "w");
+                    using var bb = cl.Upload(new float[k], "bias");
+                    using var bs = cl.Upload(new float[(long)rows * k], "scores");
+                    double t = BandwidthProbe.BestSeconds(() => cl.ProjectResident(bx, rows, dim, bw, k, bs, bb), repeats: 5);
+                    Report(cl.Name + (shape == KernelShapes.For(device) ? " *" : ""), k, t, elems, readBw);
+                }
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine("* = the shape the backend picks for this device type. Target: CPU >= 0.8 of read bandwidth.");
+        return 0;
+    }
+
+    private static void Report(string name, int k, double seconds, long elems, double readBw)
+    {
+        double gbps = elems * 4 / seconds / 1e9;
+        Console.WriteLine($"{Trim(name, 52),-52} {k,6} {seconds * 1e3,9:F2} {gbps,8:F1} {gbps / readBw,10:F2}");
+    }
+
+    private static string Trim(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
+
+    internal static string? ArgValue(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    internal static int IntArg(string[] args, string name, int fallback)
+        => ArgValue(args, name) is { } v ? int.Parse(v) : fallback;
+}

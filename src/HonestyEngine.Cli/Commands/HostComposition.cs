@@ -1,0 +1,65 @@
+using HonestyEngine.Compute;
+using HonestyEngine.Compute.Store;
+using HonestyEngine.Engine.Hosting;
+using HonestyEngine.Engine.Plugins;
+using HonestyEngine.Testbeds.Resources;
+
+namespace HonestyEngine.Cli.Commands;
+
+/// <summary>Composes the concrete services the engine runs with (the engine itself only knows the contract):
+/// the compute backend for --device, the activation store under the cache, the resource catalog and the
+/// plugin roots. Shared by `run` and `list`.</summary>
+internal static class HostComposition
+{
+    /// <summary>Runs a verb's action, printing a <see cref="CliException"/> as one line (System.CommandLine's own
+    /// handler would print a stack trace).</summary>
+    public static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (CliException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return e.ExitCode;
+        }
+    }
+
+    public static string? RepositoryRoot => PluginRoots.FindRepositoryRoot(Directory.GetCurrentDirectory());
+
+    /// <summary>--cache, else &lt;repo&gt;/.honesty-cache, else ./.honesty-cache.</summary>
+    public static string CacheRoot(string? option) =>
+        Path.GetFullPath(option ?? Path.Combine(RepositoryRoot ?? Directory.GetCurrentDirectory(), ".honesty-cache"));
+
+    public static IReadOnlyList<string> PluginRootsFor(string[]? option) =>
+        option is { Length: > 0 } ? option.Select(Path.GetFullPath).ToList() : PluginRoots.Default();
+
+    public static HostServices Create(string device, string cacheRoot, Action<string> warn)
+    {
+        var compute = CreateCompute(device, warn);
+        var activations = new ActivationStore(Path.Combine(cacheRoot, "activations"));
+        return new HostServices(compute, activations, Resources());
+    }
+
+    private static HonestyEngine.Abstractions.IActivationCompute CreateCompute(string device, Action<string> warn)
+    {
+        try
+        {
+            return ComputeBackendFactory.Create(device, warn);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    /// <summary>testbeds/_resources/*.jsonl (written by `honesty testbeds build`) when present.</summary>
+    private static HonestyEngine.Abstractions.IResourceCatalog Resources()
+    {
+        var folder = Path.Combine(RepositoryRoot ?? AppContext.BaseDirectory, "testbeds", "_resources");
+        return Directory.Exists(folder)
+            ? ResourceCatalog.FromFolder(folder)
+            : new EmptyResourceCatalog($"{folder} does not exist (run `honesty testbeds build`)");
+    }
+}

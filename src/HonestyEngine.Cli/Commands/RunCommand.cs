@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using HonestyEngine.Abstractions;
+using HonestyEngine.Engine.Matrix;
+using HonestyEngine.Engine.Plugins;
+using HonestyEngine.Engine.Reporting;
+using HonestyEngine.Engine.Running;
+using Spectre.Console;
+
+namespace HonestyEngine.Cli.Commands;
+
+/// <summary>`honesty run`: every selected method on every selected testbed, cached per cell, with a report.</summary>
+internal sealed class RunCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var testbeds = new Option<string[]>("--testbeds") { Description = "Testbed names or globs (comma-separated or repeated). Default: all.", AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--methods") { Description = "Method names or globs (comma-separated or repeated). Default: all.", AllowMultipleArgumentsPerToken = true };
+        var quick = new Option<bool>("--quick") { Description = "Quick profile: [QuickParams] values and at most 48 items per split." };
+        var seed = new Option<int>("--seed") { Description = "Seed for sampling, item selection and bootstrap CIs.", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--out") { Description = "Results folder. Default: results/<yyyyMMdd-HHmmss>/." };
+        var device = new Option<string>("--device") { Description = "Compute backend: cpu, opencl or opencl:N.", DefaultValueFactory = _ => "cpu" };
+        var parallel = new Option<int>("--parallel") { Description = "Cells run at once (cells of one testbed always run one at a time).", DefaultValueFactory = _ => Math.Max(1, Math.Min(4, Environment.ProcessorCount)) };
+        var plugins = new Option<string[]>("--plugins") { Description = "Plugin root folder (repeatable). Default: <repo>/artifacts/plugins and <repo>/plugins." };
+        var cache = new Option<string?>("--cache") { Description = "Cache root (cells, model runs, activations). Default: <repo>/.honesty-cache." };
+        var budget = new Option<int>("--time-budget") { Description = "Seconds a cell may run when its method declares no budget.", DefaultValueFactory = _ => 600 };
+        var samples = new Option<int?>("--samples") { Description = "Responses sampled per item for interventions and neutral accuracy. Default: 4 (full), 1 (quick)." };
+
+        var command = new Command("run", "Run every selected method on every selected testbed and write samples.jsonl, results.json/.csv, report.md and report.html.");
+        foreach (var o in new Option[] { testbeds, methods, quick, seed, output, device, parallel, plugins, cache, budget, samples }) command.Options.Add(o);
+        command.SetAction(parseResult => HostComposition.Guard(() =>
+        {
+            int parallelism = parseResult.GetValue(parallel);
+            if (parallelism < 1) throw new CliException($"--parallel must be at least 1 (got {parallelism}).");
+            if (parseResult.GetValue(budget) < 1) throw new CliException("--time-budget must be at least 1 second.");
+            if (parseResult.GetValue(samples) is < 1) throw new CliException("--samples must be at least 1.");
+            var cacheRoot = HostComposition.CacheRoot(parseResult.GetValue(cache));
+            var outDir = Path.GetFullPath(parseResult.GetValue(output)
+                ?? Path.Combine(HostComposition.RepositoryRoot ?? Directory.GetCurrentDirectory(), "results", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+            var deviceName = parseResult.GetValue(device)!;
+            var options = new RunOptions
+            {
+                TestbedGlobs = Glob.Split(parseResult.GetValue(testbeds)),
+                MethodGlobs = Glob.Split(parseResult.GetValue(methods)),
+                Profile = parseResult.GetValue(quick) ? RunProfile.Quick : RunProfile.Full,
+                Seed = parseResult.GetValue(seed),
+                OutputDirectory = outDir,
+                CacheDirectory = cacheRoot,
+                Device = deviceName,
+                Parallelism = parallelism,
+                DefaultTimeBudget = TimeSpan.FromSeconds(parseResult.GetValue(budget)),
+                SamplesPerItem = parseResult.GetValue(samples),
+            };
+            return Run(options, HostComposition.PluginRootsFor(parseResult.GetValue(plugins)));
+        }));
+        return command;
+    }
+
+    private static int Run(RunOptions options, IReadOnlyList<string> pluginRoots)
+    {
+        void Warn(string line) => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(line)}");
+        var host = HostComposition.Create(options.Device, options.CacheDirectory, Warn);
+        using var catalog = PluginLoader.Load(pluginRoots, host, Warn);
+        AnsiConsole.MarkupLine($"[grey]plugins: {Markup.Escape(string.Join(", ", pluginRoots))}; compute: {Markup.Escape(host.Compute.Name)}; cache: {Markup.Escape(options.CacheDirectory)}[/]");
+
+        RunSummary summary;
+        IReadOnlyList<string> failures;
+        try
+        {
+            if (AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                RunProgress? progress = null;
+                summary = AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                    .Start(ctx =>
+                    {
+                        progress = new RunProgress(ctx);
+                        return new RunEngine(host, progress).Run(catalog, options);
+                    });
+                failures = progress!.Failures;
+            }
+            else
+            {
+                summary = new RunEngine(host, new TextRunObserver(Console.Out)).Run(catalog, options);
+                failures = []; // already printed line by line
+            }
+        }
+        catch (RunConfigurationException e)
+        {
+            throw new CliException(e.Message);
+        }
+
+        ConsoleSummary.Render(summary.Results, AnsiConsole.Console);
+        foreach (var f in failures) AnsiConsole.MarkupLine($"[red]failed:[/] {Markup.Escape(f)}");
+        AnsiConsole.MarkupLine($"{summary.ExecutedCells} cells run, {summary.CachedCells} from cache. Results in [bold]{Markup.Escape(summary.OutputDirectory)}[/]");
+        return 0;
+    }
+}

@@ -1,0 +1,47 @@
+using HonestyEngine.Engine.Matrix;
+using HonestyEngine.Engine.Results;
+using HonestyEngine.Engine.Running;
+using Spectre.Console;
+
+namespace HonestyEngine.Cli.Commands;
+
+/// <summary>Live Spectre.Console progress for `honesty run`: one bar for the whole matrix and one per testbed,
+/// whose description shows the cell running now; failures are printed as they happen.</summary>
+internal sealed class RunProgress(ProgressContext context) : IRunObserver
+{
+    private readonly Lock _gate = new();
+    private ProgressTask? _all;
+    private readonly Dictionary<string, ProgressTask> _testbeds = new();
+    private readonly List<string> _failures = [];
+
+    public IReadOnlyList<string> Failures => _failures;
+
+    public void RunStarted(IReadOnlyList<MatrixCell> cells, int cachedCells)
+    {
+        lock (_gate)
+        {
+            _all = context.AddTask($"[bold]all cells[/] ({cachedCells} cached)", maxValue: Math.Max(1, cells.Count));
+            foreach (var group in cells.GroupBy(c => c.TestbedName))
+                _testbeds[group.Key] = context.AddTask(Markup.Escape(group.Key), maxValue: group.Count());
+        }
+    }
+
+    public void CellStarted(MatrixCell cell)
+    {
+        lock (_gate) _testbeds[cell.TestbedName].Description = $"{Markup.Escape(cell.TestbedName)}: {Markup.Escape(cell.Variant.DisplayName)}";
+    }
+
+    public void CellFinished(MatrixCell cell, string status, string? error, bool cached)
+    {
+        lock (_gate)
+        {
+            _all?.Increment(1);
+            var task = _testbeds[cell.TestbedName];
+            task.Increment(1);
+            if (task.IsFinished) task.Description = Markup.Escape(cell.TestbedName);
+            if (status == CellStatus.Failed) _failures.Add($"{cell}: {error}");
+        }
+    }
+
+    public void Message(string line) { }
+}

@@ -1,0 +1,52 @@
+using HonestyEngine.Abstractions;
+
+namespace HonestyEngine.Compute.Common;
+
+/// <summary>Argument validation per operation, shared by the CPU and OpenCL backends.</summary>
+internal static class ProjectionChecks
+{
+    public static void Validate(ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> w, int k, ReadOnlySpan<float> bias, Span<float> scores)
+    {
+        Shapes.NonNegative(n, nameof(n)); Shapes.Positive(d, nameof(d)); Shapes.Positive(k, nameof(k));
+        Shapes.Matrix(x.Length, n, d, nameof(x));
+        Shapes.Matrix(w.Length, k, d, nameof(w));
+        if (!bias.IsEmpty) Shapes.Vector(bias.Length, k, nameof(bias));
+        Shapes.Matrix(scores.Length, n, k, nameof(scores));
+        Finite.RequireMatrix(w, k, d, "w (probe weights)");
+        if (!bias.IsEmpty) Finite.RequireMatrix(bias, 1, k, "bias");
+    }
+}
+
+internal static class LogisticChecks
+{
+    public static void Validate(ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> y)
+    {
+        Shapes.Positive(n, nameof(n)); Shapes.Positive(d, nameof(d));
+        Shapes.Matrix(x.Length, n, d, nameof(x));
+        Shapes.Vector(y.Length, n, nameof(y));
+        bool any0 = false, any1 = false;
+        for (int i = 0; i < n; i++)
+        {
+            if (y[i] == 0) any0 = true;
+            else if (y[i] == 1) any1 = true;
+            else throw new ArgumentException($"y[{i}] is {y[i]}; logistic-regression labels must be 0 or 1.", nameof(y));
+        }
+        if (!any0 || !any1)
+            throw new MethodInputException($"Logistic regression needs both classes; all {n} labels are {(any1 ? 1 : 0)}.");
+        Finite.RequireMatrix(x, n, d, "x");
+    }
+}
+
+internal static class TopKChecks
+{
+    public static void Validate(ReadOnlySpan<float> queries, int q, int d, ReadOnlySpan<float> matrix, int v, int k, Span<int> indices, Span<float> values)
+    {
+        Shapes.Positive(q, nameof(q)); Shapes.Positive(d, nameof(d)); Shapes.Positive(v, nameof(v)); Shapes.Positive(k, nameof(k));
+        if (k > v) throw new ArgumentException($"k = {k} exceeds the number of matrix rows v = {v}.", nameof(k));
+        Shapes.Matrix(queries.Length, q, d, nameof(queries));
+        Shapes.Matrix(matrix.Length, v, d, nameof(matrix));
+        Shapes.Matrix(indices.Length, q, k, nameof(indices));
+        Shapes.Matrix(values.Length, q, k, nameof(values));
+        Finite.RequireMatrix(queries, q, d, "queries");
+    }
+}

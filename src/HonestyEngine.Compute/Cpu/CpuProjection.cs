@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace HonestyEngine.Compute.Cpu;
+
+/// <summary>scores[n, k] = x[n, d] w[k, d]^T + bias: the memory-bound kernel behind probe scoring.
+/// Four rows share each load of a probe vector, so for few probes the loop is limited by reading x
+/// once from memory; rows are split into blocks across threads.</summary>
+internal static unsafe class CpuProjection
+{
+    private const int RowsPerTask = 64;
+
+    public static void Run(float* x, int n, int d, float* w, int k, float* bias, float* scores, int threads)
+    {
+        int tasks = (n + RowsPerTask - 1) / RowsPerTask;
+        nint px = (nint)x, pw = (nint)w, pb = (nint)bias, ps = (nint)scores;
+        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int r0 = t * RowsPerTask, r1 = Math.Min(n, r0 + RowsPerTask);
+            RunRows((float*)px, r0, r1, d, (float*)pw, k, (float*)pb, (float*)ps);
+        });
+    }
+
+    /// <summary>Single-threaded body over rows [r0, r1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunRows(float* x, int r0, int r1, int d, float* w, int k, float* bias, float* scores)
+    {
+        int r = r0;
+        for (; r + 4 <= r1; r += 4)
+        {
+            float* x0 = x + (long)r * d;
+            for (int p = 0; p < k; p++)
+            {
+                Dot4(x0, d, w + (long)p * d, out float s0, out float s1, out float s2, out float s3);
+                float b = bias == null ? 0f : bias[p];
+                scores[(long)r * k + p] = s0 + b;
+                scores[(long)(r + 1) * k + p] = s1 + b;
+                scores[(long)(r + 2) * k + p] = s2 + b;
+                scores[(long)(r + 3) * k + p] = s3 + b;
+            }
+        }
+        for (; r < r1; r++)
+        {
+            float* xr = x + (long)r * d;
+            for (int p = 0; p < k; p++)
+                scores[(long)r * k + p] = Dot(xr, w + (long)p * d, d) + (bias == null ? 0f : bias[p]);
+        }
+    }
+
+    /// <summary>Dot products of four consecutive rows (stride d) with one vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot4(float* x0, int d, float* w, out float s0, out float s1, out float s2, out float s3)
+    {
+        float* x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        int j = 0;
+        for (; j + 16 <= d; j += 16)
+        {
+            var wv = Vector512.Load(w + j);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Load(x0 + j), wv, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Load(x1 + j), wv, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Load(x2 + j), wv, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Load(x3 + j), wv, a3);
+        }
+        s0 = Vector512.Sum(a0); s1 = Vector512.Sum(a1); s2 = Vector512.Sum(a2); s3 = Vector512.Sum(a3);
+        for (; j < d; j++)
+        {
+            float wj = w[j];
+            s0 += x0[j] * wj; s1 += x1[j] * wj; s2 += x2[j] * wj; s3 += x3[j] * wj;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    public static float Dot(float* a, float* b, int d)
+    {
+        Vector512<float> acc0 = default, acc1 = default;
+        int j = 0;
+        for (; j + 32 <= d; j += 32)
+        {
+            acc0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j), Vector512.Load(b + j), acc0);
+            acc1 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j + 16), Vector512.Load(b + j + 16), acc1);
+        }
+        for (; j + 16 <= d; j += 16)
+            acc0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j), Vector512.Load(b + j), acc0);
+        float s = Vector512.Sum(acc0 + acc1);
+        for (; j < d; j++) s += a[j] * b[j];
+        return s;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using HonestyEngine.Abstractions;
+using HonestyEngine.Compute.Common;
+using HonestyEngine.Runtime.SafeTensors;
+
+namespace HonestyEngine.Compute.Store;
+
+/// <summary>One labelled row of an imported activation file.</summary>
+public sealed record ImportedRow(string Id, int? Label, string Split);
+
+/// <summary>Activations produced elsewhere (e.g. a 70B model on a GPU box), in the documented layout:
+/// <list type="bullet">
+/// <item>a safetensors file with one tensor <c>layer_{i}</c> of shape [N, d] per exported layer (F32, F16 or
+/// BF16), where <c>layer_{i}</c> is the output of decoder layer i, i.e. TransformerLens
+/// <c>blocks.{i}.hook_resid_post</c> = Hugging Face <c>output_hidden_states[i + 1]</c>, already pooled per
+/// transcript; optional <c>__metadata__</c> {"pooling": "last"|"mean", "model": ...};</item>
+/// <item>a labels JSONL file with N lines, line r describing row r: <c>{"id": "...", "label": 0|1|null, "split": "..."}</c>.</item>
+/// </list>
+/// The file is memory-mapped; layers are converted to float32 on demand and checked for NaN/Inf.</summary>
+public sealed class ImportedActivations : IDisposable
+{
+    private readonly SafeTensorsFile _file;
+    private readonly Dictionary<int, string> _tensorByLayer;
+    private readonly Dictionary<string, int> _rowById;
+
+    public string Path => _file.Path;
+    public string LabelsPath { get; }
+    public IReadOnlyList<int> Layers { get; }
+    public IReadOnlyList<ImportedRow> Rows { get; }
+    public int Dim { get; }
+    /// <summary>The pooling named in the file's metadata, or null if it does not say.</summary>
+    public string? Pooling { get; }
+
+    private ImportedActivations(SafeTensorsFile file, string labelsPath, Dictionary<int, string> tensorByLayer, List<ImportedRow> rows, int dim)
+    {
+        _file = file; LabelsPath = labelsPath; _tensorByLayer = tensorByLayer; Rows = rows; Dim = dim;
+        Layers = tensorByLayer.Keys.Order().ToList();
+        _rowById = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < rows.Count; i++) _rowById[rows[i].Id] = i;
+        Pooling = file.Metadata.TryGetValue("pooling", out var p) ? p : null;
+    }
+
+    /// <summary>Opens and validates the pair; every problem names the file (and line or tensor).</summary>
+    public static ImportedActivations Open(string safetensorsPath, string labelsPath)
+    {
+        var rows = ReadLabels(labelsPath);
+        var file = SafeTensorsFile.Open(safetensorsPath);
+        try
+        {
+            var layers = new Dictionary<int, string>();
+            int dim = -1;
+            foreach (var (name, info) in file.Tensors)
+            {
+                if (!name.StartsWith("layer_", StringComparison.Ordinal)) continue;
+                if (!int.TryParse(name.AsSpan(6), out int layer) || layer < 0)
+                    throw new InvalidDataException($"{file.Path}: tensor '{name}' is not named layer_{{i}} with i a layer number.");
+                if (info.DType is not (SafeTensorDType.F32 or SafeTensorDType.F16 or SafeTensorDType.BF16))
+                    throw new InvalidDataException($"{file.Path}: tensor '{name}' is {info.DType.HeaderName()}; activations must be F32, F16 or BF16.");
+                if (info.Shape.Length != 2 || info.Shape[0] != rows.Count)
+                    throw new InvalidDataException($"{file.Path}: tensor '{name}' has shape {info.ShapeText}; expected [{rows.Count}, d] " +
+                                                   $"({rows.Count} rows, one per line of {labelsPath}).");
+                if (dim >= 0 && info.Shape[1] != dim)
+                    throw new InvalidDataException($"{file.Path}: tensor '{name}' has width {info.Shape[1]} but other layers have {dim}.");
+                dim = (int)info.Shape[1];
+                layers[layer] = name;
+            }
+            if (layers.Count == 0)
+                throw new InvalidDataException($"{file.Path}: no layer_{{i}} tensors (found: {string.Join(", ", file.Tensors.Keys.Take(10))}).");
+            return new ImportedActivations(file, System.IO.Path.GetFullPath(labelsPath), layers, rows, dim);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Layer <paramref name="layer"/> as float32 [N, d]; NaN/Inf are reported with id, row and column.</summary>
+    public Tensor Layer(int layer)
+    {
+        if (!_tensorByLayer.TryGetValue(layer, out var name))
+            throw new MethodInputException($"{Path}: layer {layer} was not exported; available layers: {string.Join(", ", Layers)}.");
+        var t = _file.ReadTensor(name);
+        int bad = Finite.FirstNonFinite(t.Data);
+        if (bad >= 0)
+            throw new MethodInputException($"{Path}: tensor '{name}' contains {Finite.Describe(t.Data[bad])} at row {bad / Dim} " +
+                                           $"(id '{Rows[bad / Dim].Id}'), column {bad % Dim}.");
+        return t;
+    }
+
+    /// <summary>Row indices of a split, in file order.</summary>
+    public int[] RowsOf(string split) => Enumerable.Range(0, Rows.Count).Where(i => Rows[i].Split == split).ToArray();
+
+    /// <summary>Row of an id, or -1.</summary>
+    public int RowOf(string id) => _rowById.TryGetValue(id, out int r) ? r : -1;
+
+    public void Dispose() => _file.Dispose();
+
+    private static List<ImportedRow> ReadLabels(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: labels file not found.", path);
+        var rows = new List<ImportedRow>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonElement e;
+            try { e = JsonDocument.Parse(line).RootElement; }
+            catch (JsonException ex) { throw new InvalidDataException($"{path}:{lineNo}: not valid JSON ({ex.Message}).", ex); }
+            if (e.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}:{lineNo}: expected a JSON object.");
+            string id = e.TryGetProperty("id", out var idEl) && idEl.ValueKind is JsonValueKind.String or JsonValueKind.Number
+                ? idEl.ToString() : throw new InvalidDataException($"{path}:{lineNo}: missing \"id\" (string).");
+            if (!seen.Add(id)) throw new InvalidDataException($"{path}:{lineNo}: id '{id}' appears twice.");
+            int? label = null;
+            if (e.TryGetProperty("label", out var l) && l.ValueKind != JsonValueKind.Null)
+            {
+                if (l.ValueKind != JsonValueKind.Number || !l.TryGetInt32(out int v) || v is not (0 or 1))
+                    throw new InvalidDataException($"{path}:{lineNo}: label must be 0, 1 or null, got {l.GetRawText()}.");
+                label = v;
+            }
+            string split = e.TryGetProperty("split", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : Splits.Eval;
+            rows.Add(new ImportedRow(id, label, split));
+        }
+        if (rows.Count == 0) throw new InvalidDataException($"{path}: no rows.");
+        return rows;
+    }
+}
+
+/// <summary>Serves imported activations to the methods unchanged: <see cref="Get"/> looks each transcript up
+/// by id, and hook <c>blocks.{i}.hook_resid_post</c> reads <c>layer_{i}</c>. The model handle is not run.</summary>
+public sealed class ImportedActivationProvider(ImportedActivations data) : IActivationProvider
+{
+    public Tensor Get(IModelHandle model, IReadOnlyList<Transcript> transcripts, string hook, string pooling = "last")
+        => Select(transcripts.Select(t => t.Id).ToList(), hook, pooling);
+
+    public Tensor GetForPrompts(IModelHandle model, IReadOnlyList<Prompt> prompts, string hook, string pooling = "last")
+        => throw new MethodInputException($"Imported activations ({data.Path}) cover only the transcripts listed in {data.LabelsPath}; " +
+                                          "this method needs activations for new prompts, which requires running the model.");
+
+    private Tensor Select(IReadOnlyList<string> ids, string hook, string pooling)
+    {
+        if (!HookNames.TryParseBlock(hook, out int layer, out string point) || point != "hook_resid_post")
+            throw new MethodInputException($"Imported activations ({data.Path}) hold residual-stream outputs (blocks.{{i}}.hook_resid_post); '{hook}' is not one.");
+        if (data.Pooling is not null && data.Pooling != pooling)
+            throw new MethodInputException($"Imported activations ({data.Path}) were pooled with '{data.Pooling}' but the method asks for '{pooling}'.");
+        var missing = ids.Where(id => data.RowOf(id) < 0).ToList();
+        if (missing.Count > 0)
+            throw new MethodInputException($"{missing.Count} transcript(s) are not in {data.LabelsPath}, e.g. {string.Join(", ", missing.Take(3).Select(m => $"'{m}'"))}.");
+        var all = data.Layer(layer);
+        var result = new Tensor([ids.Count, data.Dim]);
+        for (int i = 0; i < ids.Count; i++) all.ReadRow(data.RowOf(ids[i])).CopyTo(result.Row(i));
+        return result;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text;
+using HonestyEngine.Engine.Metrics;
+using HonestyEngine.Engine.Results;
+
+namespace HonestyEngine.Engine.Reporting;
+
+/// <summary>report.html: one self-contained page (inline CSS and SVG, no script, no external font or image) that
+/// opens offline: per kind a heatmap of methods x testbeds, bars with 95% CIs and the full table; for detectors
+/// the ROC curves of every testbed drawn from samples.jsonl.</summary>
+public sealed class HtmlExporter : IExporter
+{
+    public string Name => "html";
+    public string? FileName => "report.html";
+
+    private const string Css = """
+        body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px auto; max-width: 1200px; padding: 0 16px; color: #222; }
+        h1 { font-size: 24px; } h2 { font-size: 20px; margin-top: 36px; border-bottom: 1px solid #ddd; } h3 { font-size: 16px; }
+        table { border-collapse: collapse; margin: 8px 0 16px; font-variant-numeric: tabular-nums; }
+        th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; white-space: nowrap; }
+        th:first-child, td:first-child, table.all-metrics td:nth-child(2), table.all-metrics th:nth-child(2) { text-align: left; }
+        td.failed { color: #a3221a; white-space: normal; max-width: 260px; } td.undefined { color: #8a6d00; } td.skipped { color: #777; }
+        svg { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; display: block; margin: 8px 0; }
+        svg .tick { fill: #555; font-size: 11px; } svg .legend.missing, svg .bar-missing { fill: #8a6d00; } svg .group-label { font-weight: 600; }
+        .rocs { display: flex; flex-wrap: wrap; gap: 16px; } .rocs figure { margin: 0; } figcaption { font-weight: 600; }
+        .meta, .explain { color: #555; } ul.notes li { margin: 2px 0; }
+        """;
+
+    public string Render(ReportData data)
+    {
+        var r = data.Results;
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+          .Append("<title>HonestyEngine report</title>\n<style>\n").Append(Css).Append("\n</style>\n</head>\n<body>\n");
+        sb.Append("<h1>HonestyEngine report</h1>\n<p class=\"meta\">").Append(Html.Escape(RunSummary.Line(r))).Append("</p>\n");
+        sb.Append("<p class=\"explain\">Values are point estimates with seeded percentile-bootstrap 95% confidence intervals in brackets. ")
+          .Append("n/a marks a metric that is undefined for the cell (the reason is listed under the table); it is never replaced by a placeholder such as 0.5.</p>\n");
+
+        var tables = ReportTable.BuildAll(r).ToList();
+        if (tables.Count == 0) sb.Append("<p>No cells to report.</p>\n");
+        foreach (var table in tables)
+        {
+            var colorIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var row in table.Rows) colorIndex[row.Method] = colorIndex.Count;
+
+            sb.Append($"<section id=\"{table.Kind}\" class=\"kind\">\n<h2>{ReportTable.KindTitle(table.Kind)}: {Html.Escape(MetricNames.Display(table.Metric))}</h2>\n");
+            sb.Append("<p class=\"explain\">").Append(Html.Escape(RunSummary.HeadlineExplanation(table.Kind))).Append("</p>\n");
+            sb.Append("<h3>Heatmap</h3>\n").Append(HeatmapSvg.Render(table));
+            HeadlineTable(sb, table);
+            if (table.Kind == MetricNames.Detector) RocSection(sb, data, table, colorIndex);
+            sb.Append("<h3>95% confidence intervals</h3>\n").Append(BarsSvg.Render(table, colorIndex));
+            AllMetricsTable(sb, r, table.Kind);
+            Notes(sb, r, table.Kind);
+            sb.Append("</section>\n");
+        }
+        sb.Append("</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    private static void HeadlineTable(StringBuilder sb, ReportTable table)
+    {
+        sb.Append("<table class=\"headline\">\n<thead><tr><th>Method</th>");
+        foreach (var t in table.Testbeds) sb.Append("<th>").Append(Html.Escape(t)).Append("</th>");
+        sb.Append("<th>Mean</th><th>Rank</th></tr></thead>\n<tbody>\n");
+        foreach (var row in table.Rows)
+        {
+            sb.Append("<tr><td>").Append(Html.Escape(row.Method)).Append("</td>");
+            foreach (var c in row.Cells) Cell(sb, c, table.Metric, ReportTable.CellText(c, table.Metric));
+            sb.Append("<td>").Append(Html.Escape(table.MeanText(row))).Append("</td><td>")
+              .Append(row.Rank is int k ? Format.Int(k) : "—").Append("</td></tr>\n");
+        }
+        sb.Append("</tbody>\n</table>\n");
+    }
+
+    private static void AllMetricsTable(StringBuilder sb, RunResults r, string kind)
+    {
+        var names = MetricNames.ForKind(kind);
+        sb.Append("<h3>All metrics</h3>\n<table class=\"all-metrics\">\n<thead><tr><th>Testbed</th><th>Method</th>");
+        foreach (var n in names) sb.Append("<th>").Append(Html.Escape(MetricNames.Display(n))).Append("</th>");
+        sb.Append("<th>n</th><th>Seconds</th></tr></thead>\n<tbody>\n");
+        foreach (var c in r.Cells.Where(c => MetricNames.NormalizeKind(c.Kind) == kind))
+        {
+            sb.Append("<tr><td>").Append(Html.Escape(c.Testbed)).Append("</td><td>").Append(Html.Escape(c.Method)).Append("</td>");
+            foreach (var n in names) Cell(sb, c, n, ReportTable.MetricText(c, n));
+            sb.Append("<td>").Append(Format.Int(c.N)).Append("</td><td>").Append(Format.Seconds(c.Seconds)).Append("</td></tr>\n");
+        }
+        sb.Append("</tbody>\n</table>\n");
+    }
+
+    private static void Cell(StringBuilder sb, CellResult? c, string metric, string text)
+    {
+        string cls = c?.Status switch
+        {
+            CellStatus.Failed => " class=\"failed\"",
+            CellStatus.Skipped => " class=\"skipped\"",
+            CellStatus.Ok when text == "n/a" => " class=\"undefined\"",
+            _ => "",
+        };
+        sb.Append("<td").Append(cls).Append('>').Append(Html.Escape(text)).Append("</td>");
+    }
+
+    private static void Notes(StringBuilder sb, RunResults r, string kind)
+    {
+        var items = new List<string>();
+        foreach (var c in r.Cells.Where(c => MetricNames.NormalizeKind(c.Kind) == kind))
+        {
+            if (c.Status == CellStatus.Failed) items.Add($"<b>{Html.Escape($"{c.Testbed} x {c.Method}")}</b> failed: {Html.Escape(c.Error)}");
+            else if (c.Status == CellStatus.Skipped) items.Add($"<b>{Html.Escape($"{c.Testbed} x {c.Method}")}</b> skipped{(string.IsNullOrEmpty(c.Error) ? "" : ": " + Html.Escape(c.Error))}");
+            foreach (var (name, m) in c.Metrics)
+                if (m.Note is not null) items.Add($"{Html.Escape($"{c.Testbed} x {c.Method}, {MetricNames.Display(name)}")}: {Html.Escape(m.Note)}");
+        }
+        if (items.Count == 0) return;
+        sb.Append("<h3>Notes</h3>\n<ul class=\"notes\">\n");
+        foreach (var i in items) sb.Append("<li>").Append(i).Append("</li>\n");
+        sb.Append("</ul>\n");
+    }
+
+    /// <summary>One ROC plot per testbed, one curve per detector whose eval split has both lies and honest samples.</summary>
+    private static void RocSection(StringBuilder sb, ReportData data, ReportTable table, IReadOnlyDictionary<string, int> colorIndex)
+    {
+        var byCell = data.Samples.GroupBy(s => (s.Testbed, s.Method)).ToDictionary(g => g.Key, g => g.ToList());
+        sb.Append("<h3>ROC curves (eval lies vs eval honest)</h3>\n<div class=\"rocs\">\n");
+        for (int j = 0; j < table.Testbeds.Count; j++)
+        {
+            string testbed = table.Testbeds[j];
+            var curves = new List<RocSvg.Curve>();
+            var missing = new List<string>();
+            foreach (var row in table.Rows)
+            {
+                if (row.Cells[j] is not { Status: CellStatus.Ok }) continue;
+                if (!byCell.TryGetValue((testbed, row.Method), out var samples))
+                {
+                    missing.Add($"{row.Method}: no samples");
+                    continue;
+                }
+                var lies = Scores(samples, "eval", 1);
+                var honest = Scores(samples, "eval", 0);
+                if (lies.Length == 0 || honest.Length == 0)
+                {
+                    missing.Add($"{row.Method}: no ROC ({(lies.Length == 0 ? "no lies" : "no honest samples")} in eval)");
+                    continue;
+                }
+                var control = samples.Where(s => s.Split == "control" && s.Score is not null).Select(s => s.Score!.Value).ToArray();
+                (double, double)? operating = null;
+                if (control.Length > 0)
+                {
+                    double t = new ControlThreshold(control, MetricOptions.Default.ControlFpr).Threshold;
+                    operating = (ControlThreshold.FractionAbove(honest, t), ControlThreshold.FractionAbove(lies, t));
+                }
+                curves.Add(new RocSvg.Curve(row.Method, colorIndex[row.Method], RocCurve.Compute(lies, honest), operating,
+                    row.Value(j, MetricNames.Auroc)?.Value));
+            }
+            sb.Append("<figure>\n<figcaption>").Append(Html.Escape(testbed)).Append("</figcaption>\n")
+              .Append(RocSvg.Render(testbed, curves, missing)).Append("</figure>\n");
+        }
+        sb.Append("</div>\n");
+    }
+
+    private static double[] Scores(List<SampleRecord> samples, string split, int label) =>
+        samples.Where(s => s.Split == split && s.Label == label && s.Score is not null).Select(s => s.Score!.Value).ToArray();
+}

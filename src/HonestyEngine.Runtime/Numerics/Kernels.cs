@@ -1,0 +1,113 @@
+using System.Numerics.Tensors;
+
+namespace HonestyEngine.Runtime.Numerics;
+
+/// <summary>Span-in/span-out building blocks of the transformer forward pass, computed in float32 the way
+/// transformers computes them (RMSNorm as x * rsqrt(mean(x^2) + eps) * w, softmax with max subtraction).</summary>
+public static class Kernels
+{
+    /// <summary>RMSNorm of one row. <paramref name="plusOne"/> uses Gemma's (1 + w) scale.</summary>
+    public static void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, float eps, bool plusOne, Span<float> y)
+    {
+        float ms = TensorPrimitives.SumOfSquares(x) / x.Length;
+        float r = 1f / MathF.Sqrt(ms + eps);
+        if (plusOne)
+            for (int i = 0; i < x.Length; i++) y[i] = x[i] * r * (1f + weight[i]);
+        else
+        {
+            TensorPrimitives.Multiply(x, r, y);
+            TensorPrimitives.Multiply(y, weight, y);
+        }
+    }
+
+    /// <summary>LayerNorm of one row (biased variance, as torch.nn.LayerNorm).</summary>
+    public static void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, float eps, Span<float> y)
+    {
+        float mean = TensorPrimitives.Sum(x) / x.Length;
+        float var = 0;
+        for (int i = 0; i < x.Length; i++) { float d = x[i] - mean; var += d * d; }
+        var /= x.Length;
+        float r = 1f / MathF.Sqrt(var + eps);
+        for (int i = 0; i < x.Length; i++) y[i] = (x[i] - mean) * r * weight[i] + bias[i];
+    }
+
+    /// <summary>In-place numerically stable softmax.</summary>
+    public static void Softmax(Span<float> x)
+    {
+        float max = TensorPrimitives.Max(x);
+        TensorPrimitives.Subtract(x, max, x);
+        TensorPrimitives.Exp(x, x);
+        float s = TensorPrimitives.Sum(x);
+        TensorPrimitives.Multiply(x, 1f / s, x);
+    }
+
+    /// <summary>log_softmax(x)[index], computed in double for summing continuation log-probabilities.</summary>
+    public static double LogSoftmaxAt(ReadOnlySpan<float> x, int index)
+    {
+        float max = TensorPrimitives.Max(x);
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += Math.Exp(x[i] - max);
+        return x[index] - max - Math.Log(s);
+    }
+
+    /// <summary>cap * tanh(x / cap) in place (Gemma attention and final soft-capping).</summary>
+    public static void SoftCap(Span<float> x, float cap)
+    {
+        TensorPrimitives.Multiply(x, 1f / cap, x);
+        TensorPrimitives.Tanh(x, x);
+        TensorPrimitives.Multiply(x, cap, x);
+    }
+
+    /// <summary>SiLU: x * sigmoid(x).</summary>
+    public static void Silu(Span<float> x)
+    {
+        for (int i = 0; i < x.Length; i++) x[i] = x[i] / (1f + MathF.Exp(-x[i]));
+    }
+
+    private const float Sqrt2OverPi = 0.7978845608028654f;
+
+    /// <summary>GELU tanh approximation (gelu_new, gelu_pytorch_tanh).</summary>
+    public static void GeluTanh(Span<float> x)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            float v = x[i];
+            x[i] = 0.5f * v * (1f + MathF.Tanh(Sqrt2OverPi * (v + 0.044715f * v * v * v)));
+        }
+    }
+
+    /// <summary>Exact GELU x * Phi(x) (hidden_act "gelu").</summary>
+    public static void GeluErf(Span<float> x)
+    {
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(0.5 * x[i] * (1 + Erf(x[i] / Math.Sqrt(2))));
+    }
+
+    /// <summary>erf to ~1e-15 (W. J. Cody's rational approximations are overkill; this uses the series/continued
+    /// fraction split, accurate far beyond float32).</summary>
+    public static double Erf(double x)
+    {
+        double ax = Math.Abs(x);
+        double r;
+        if (ax < 2.5)
+        {
+            // Maclaurin series: erf x = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1))
+            double term = ax, sum = ax, x2 = ax * ax;
+            for (int n = 1; n < 60; n++)
+            {
+                term *= -x2 / n;
+                double add = term / (2 * n + 1);
+                sum += add;
+                if (Math.Abs(add) < 1e-17 * Math.Abs(sum)) break;
+            }
+            r = 2 / Math.Sqrt(Math.PI) * sum;
+        }
+        else
+        {
+            // Continued fraction for erfc, evaluated bottom-up.
+            double f = 0;
+            for (int n = 60; n >= 1; n--) f = n / 2.0 / (ax + f);
+            r = 1 - Math.Exp(-ax * ax) / Math.Sqrt(Math.PI) / (ax + f);
+        }
+        return x < 0 ? -r : r;
+    }
+}

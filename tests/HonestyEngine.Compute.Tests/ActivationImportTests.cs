@@ -1,0 +1,99 @@
+using HonestyEngine.Abstractions;
+using HonestyEngine.Compute.Store;
+using HonestyEngine.Runtime.SafeTensors;
+
+namespace HonestyEngine.Compute.Tests;
+
+public class ActivationImportTests
+{
+    private static (string Tensors, string Labels) Write(TempDir dir, int n = 4, int d = 3, float[]? layer5 = null, string[]? labelLines = null, string dtype = "F32")
+    {
+        string tensors = Path.Combine(dir.Path, "acts.safetensors"), labels = Path.Combine(dir.Path, "labels.jsonl");
+        var l0 = Enumerable.Range(0, n * d).Select(i => (float)i).ToArray();
+        var l5 = layer5 ?? Enumerable.Range(0, n * d).Select(i => 1000f + i).ToArray();
+        var entries = dtype == "BF16"
+            ? new[] { SafeTensorsEntry.BF16("layer_0", [n, d], l0), SafeTensorsEntry.BF16("layer_5", [n, d], l5) }
+            : new[] { SafeTensorsEntry.F32("layer_0", [n, d], l0), SafeTensorsEntry.F32("layer_5", [n, d], l5) };
+        SafeTensorsWriter.Write(tensors, entries, new Dictionary<string, string> { ["pooling"] = "mean" });
+        File.WriteAllLines(labels, labelLines ?? Enumerable.Range(0, n).Select(i => $"{{\"id\":\"s{i}\",\"label\":{i % 2},\"split\":\"{(i < 2 ? "train" : "test")}\"}}"));
+        return (tensors, labels);
+    }
+
+    [Fact]
+    public void Layers_labels_and_splits_are_read()
+    {
+        using var dir = new TempDir();
+        var (t, l) = Write(dir);
+        using var imp = ImportedActivations.Open(t, l);
+        Assert.Equal([0, 5], imp.Layers);
+        Assert.Equal(3, imp.Dim);
+        Assert.Equal("mean", imp.Pooling);
+        Assert.Equal([0, 1], imp.RowsOf("train"));
+        Assert.Equal(1, imp.Rows[3].Label);
+        Assert.Equal(1000f + 7, imp.Layer(5).Row(2)[1]);
+    }
+
+    [Fact]
+    public void Bf16_exports_are_converted()
+    {
+        using var dir = new TempDir();
+        var (t, l) = Write(dir, dtype: "BF16");
+        using var imp = ImportedActivations.Open(t, l);
+        Assert.Equal(4f, imp.Layer(0).Row(1)[1]);
+    }
+
+    [Fact]
+    public void The_provider_serves_transcripts_by_id_for_resid_post_hooks()
+    {
+        using var dir = new TempDir();
+        var (t, l) = Write(dir);
+        using var imp = ImportedActivations.Open(t, l);
+        var provider = new ImportedActivationProvider(imp);
+        var item = new DatasetItem("x", []);
+        var ts = new[] { "s3", "s0" }.Select(id => new Transcript(id, Splits.Eval, [], null, item)).ToList();
+        var x = provider.Get(new FakeModel(), ts, HookNames.ResidPost(5), "mean");
+        Assert.Equal([1009f, 1010f, 1011f], x.Row(0).ToArray());
+        Assert.Equal([1000f, 1001f, 1002f], x.Row(1).ToArray());
+        Assert.Contains("not exported", Assert.Throws<MethodInputException>(() => provider.Get(new FakeModel(), ts, HookNames.ResidPost(2), "mean")).Message);
+        Assert.Contains("pooled with 'mean'", Assert.Throws<MethodInputException>(() => provider.Get(new FakeModel(), ts, HookNames.ResidPost(5), "last")).Message);
+        Assert.Contains("hook_resid_post", Assert.Throws<MethodInputException>(() => provider.Get(new FakeModel(), ts, HookNames.AttnOut(5), "mean")).Message);
+        var missing = new[] { new Transcript("nope", Splits.Eval, [], null, item) };
+        Assert.Contains("'nope'", Assert.Throws<MethodInputException>(() => provider.Get(new FakeModel(), missing, HookNames.ResidPost(5), "mean")).Message);
+    }
+
+    [Fact]
+    public void Row_count_mismatch_with_the_labels_names_both_files()
+    {
+        using var dir = new TempDir();
+        var (t, l) = Write(dir, labelLines: ["{\"id\":\"a\",\"label\":0}", "{\"id\":\"b\",\"label\":1}"]);
+        var e = Assert.Throws<InvalidDataException>(() => ImportedActivations.Open(t, l));
+        Assert.Contains("layer_", e.Message);
+        Assert.Contains("[4, 3]", e.Message);
+        Assert.Contains(l, e.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"a\",\"label\":2}", ":1: label must be 0, 1 or null")]
+    [InlineData("{\"label\":1}", ":1: missing \"id\"")]
+    [InlineData("not json", ":1: not valid JSON")]
+    public void Bad_label_lines_are_named_with_their_line(string firstLine, string expected)
+    {
+        using var dir = new TempDir();
+        var (t, l) = Write(dir, labelLines: [firstLine, "{\"id\":\"b\"}", "{\"id\":\"c\"}", "{\"id\":\"d\"}"]);
+        var e = Assert.Throws<InvalidDataException>(() => ImportedActivations.Open(t, l));
+        Assert.Contains(l + expected, e.Message);
+    }
+
+    [Fact]
+    public void NaN_in_an_imported_layer_is_reported_with_id_row_and_column()
+    {
+        using var dir = new TempDir();
+        var bad = new float[12];
+        bad[2 * 3 + 1] = float.PositiveInfinity;
+        var (t, l) = Write(dir, layer5: bad);
+        using var imp = ImportedActivations.Open(t, l);
+        var e = Assert.Throws<MethodInputException>(() => imp.Layer(5));
+        Assert.Contains("+Inf at row 2 (id 's2'), column 1", e.Message);
+        Assert.Contains(t, e.Message);
+    }
+}
