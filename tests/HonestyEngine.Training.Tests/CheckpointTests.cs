@@ -76,6 +76,7 @@ public class CheckpointTests
         {
             Assert.Equal(!tied, file.Contains("lm_head.weight"));
             Assert.Equal(dtype == CheckpointDType.BF16 ? SafeTensorDType.BF16 : SafeTensorDType.F32, file.Info("model.norm.weight").DType);
+            Assert.Equal(dtype == CheckpointDType.BF16 ? "bfloat16" : "float32", json["torch_dtype"]!.GetValue<string>());
             Assert.Equal([24L, 16L], file.Info("model.layers.1.mlp.gate_proj.weight").Shape);
         }
         var loaded = HfCheckpoint.Load(folder);
