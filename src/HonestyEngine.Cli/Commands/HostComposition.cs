@@ -2,6 +2,8 @@ using HonestyEngine.Compute;
 using HonestyEngine.Compute.Store;
 using HonestyEngine.Engine.Hosting;
 using HonestyEngine.Engine.Plugins;
+using HonestyEngine.Runtime.Handle;
+using HonestyEngine.Testbeds;
 using HonestyEngine.Testbeds.Resources;
 
 namespace HonestyEngine.Cli.Commands;
@@ -39,7 +41,20 @@ internal static class HostComposition
     {
         var compute = CreateCompute(device, warn);
         var activations = new ActivationStore(Path.Combine(cacheRoot, "activations"));
-        return new HostServices(compute, activations, Resources());
+        return new HostServices(compute, activations, Resources()) { TestbedSources = TestbedSources(warn) };
+    }
+
+    /// <summary>The built testbeds under &lt;repo&gt;/testbeds/, opened with the transformer runtime.
+    /// None (with a warning) when that folder does not exist yet; plugins may still provide testbeds.</summary>
+    private static IReadOnlyList<HonestyEngine.Abstractions.ITestbedSource> TestbedSources(Action<string> warn)
+    {
+        var root = Path.Combine(RepositoryRoot ?? AppContext.BaseDirectory, "testbeds");
+        if (!Directory.Exists(root))
+        {
+            warn($"No testbeds folder at {root} (run `honesty testbeds build`); only plugin-provided testbeds are available.");
+            return [];
+        }
+        return [new FolderTestbedSource(root, (model, adapter) => TransformerModelHandle.Open(model, adapter))];
     }
 
     private static HonestyEngine.Abstractions.IActivationCompute CreateCompute(string device, Action<string> warn)

@@ -78,27 +78,46 @@ public sealed class RunEngineTests(TestPluginsFixture plugins)
     }
 
     [Fact]
-    public void Rerun_reuses_cached_cells_and_recomputes_when_the_testbed_version_changes()
+    public void Rerun_reuses_cached_cells_and_model_runs_and_recomputes_what_changed()
     {
         using var dir = new TempDir();
         var root = plugins.PluginsRoot(dir, "HonestProbes");
-        RunSummary Run(string version, string outName)
+        var generated = new List<string>();
+        RunSummary Run(string version, string outName, params string[] methods)
         {
             var host = TestHost.Services(new TestbedList(new SyntheticTestbed("tb", 0.5, evalItems: 20, controlItems: 10, version: version)));
             using var catalog = PluginLoader.Load([root], host);
-            return new RunEngine(host).Run(catalog, Options(dir, "MeanDiffProbe", "JsonLengthBaseline") with
+            return new RunEngine(host, new MessageObserver(generated)).Run(catalog, Options(dir, methods) with
             {
                 TestbedGlobs = ["tb"], OutputDirectory = dir.Sub(outName),
             });
         }
-        var first = Run("1", "a");
-        var second = Run("1", "b");
-        var third = Run("2", "c");
+        var first = Run("1", "a", "MeanDiffProbe", "JsonLengthBaseline");
+        Assert.Single(generated);
+        var second = Run("1", "b", "MeanDiffProbe", "JsonLengthBaseline");
         Assert.Equal((3, 0), (first.ExecutedCells, first.CachedCells));
         Assert.Equal((0, 3), (second.ExecutedCells, second.CachedCells));
         Assert.Equal(first.Samples.Select(SamplesFile.Serialize), second.Samples.Select(SamplesFile.Serialize));
         Assert.Equal(first.Results.Cells.Select(c => c.Metrics["auroc"]), second.Results.Cells.Select(c => c.Metrics["auroc"]));
-        Assert.Equal((3, 0), (third.ExecutedCells, third.CachedCells));
+
+        // A new method reuses the cached model run (transcripts are not regenerated).
+        var added = Run("1", "c", "MeanDiffProbe", "JsonLengthBaseline", "PrivilegedMeanDiff");
+        Assert.Equal((1, 3), (added.ExecutedCells, added.CachedCells));
+        Assert.Single(generated);
+
+        // A new testbed version invalidates its model run and every cell.
+        var bumped = Run("2", "d", "MeanDiffProbe", "JsonLengthBaseline");
+        Assert.Equal((3, 0), (bumped.ExecutedCells, bumped.CachedCells));
+        Assert.Equal(2, generated.Count);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(dir.Sub("cache"), "model-runs")).Length);
+    }
+
+    private sealed class MessageObserver(List<string> generated) : IRunObserver
+    {
+        public void RunStarted(IReadOnlyList<Matrix.MatrixCell> cells, int cachedCells) { }
+        public void CellStarted(Matrix.MatrixCell cell) { }
+        public void CellFinished(Matrix.MatrixCell cell, string status, string? error, bool cached) { }
+        public void Message(string line) { if (line.Contains("generating")) lock (generated) generated.Add(line); }
     }
 
     [Fact]
