@@ -12,7 +12,8 @@ internal static class Program
             root.Subcommands.Add(command);
         try
         {
-            return root.Parse(args).Invoke();
+            // The default handler would print CliException with a stack trace; ours prints one line.
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (CliException e)
         {
