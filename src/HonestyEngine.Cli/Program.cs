@@ -20,6 +20,13 @@ internal static class Program
             Console.Error.WriteLine($"error: {e.Message}");
             return e.ExitCode;
         }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("HONESTY_DEBUG") is null)
+        {
+            // Format errors (safetensors, tokenizer.json, results files, testbed folders) carry a message that
+            // names the file and the problem: show that, not a stack trace. HONESTY_DEBUG=1 shows the trace.
+            Console.Error.WriteLine($"error: {e.Message} ({e.GetType().Name}; set HONESTY_DEBUG=1 for the stack trace)");
+            return 1;
+        }
     }
 
     /// <summary>Every <see cref="ICliCommand"/> in this assembly, ordered by verb name.</summary>
