@@ -19,6 +19,8 @@ internal sealed class BpeModel
     private readonly string? _continuingSubwordPrefix, _endOfWordSuffix;
     private readonly int[]? _byteFallbackIds;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
+    // ConcurrentDictionary.Count takes every lock, so the cache size is tracked separately.
+    private int _cacheCount;
 
     public int VocabSize => _idToToken.Length;
     public IReadOnlyDictionary<string, int> Vocab => _vocab;
@@ -80,7 +82,7 @@ internal sealed class BpeModel
         if (_ignoreMerges && _vocab.TryGetValue(word, out int whole)) { output.Add(whole); return; }
         if (_cache.TryGetValue(word, out var cached)) { output.AddRange(cached); return; }
         var ids = MergeWord(word);
-        if (_cache.Count < CacheCapacity) _cache.TryAdd(word, ids);
+        if (Volatile.Read(ref _cacheCount) < CacheCapacity && _cache.TryAdd(word, ids)) Interlocked.Increment(ref _cacheCount);
         output.AddRange(ids);
     }
 

@@ -14,6 +14,10 @@ internal static class UnicodeNormalizer
     private static readonly Dictionary<int, int[]> CompatibilityMap = Load(UnicodeNormalizationData.Compatibility);
     private static readonly Dictionary<int, byte> CombiningClass = LoadClasses();
     private static readonly Dictionary<long, int> Composites = LoadComposites();
+    /// <summary>Code points that may change under NFC, or change their neighbours: non-zero combining class,
+    /// second element of a composition (incl. Hangul V/T jamo), or a canonical decomposition that does not
+    /// recompose to itself. Text without any of them is already NFC (the NFC quick check, conservatively).</summary>
+    private static readonly HashSet<int> NfcUnsafe = BuildNfcUnsafe();
 
     public static string Normalize(string text, NormalizationForm form)
     {
@@ -27,6 +31,7 @@ internal static class UnicodeNormalizer
             _ => 0xA0,
         };
         if (IsBelow(text, unchangedBelow)) return text;
+        if (form == NormalizationForm.FormC && IsNfcQuick(text)) return text;
 
         var cps = new List<int>(text.Length);
         foreach (var rune in text.EnumerateRunes()) Decompose(rune.Value, compat, cps);
@@ -35,6 +40,24 @@ internal static class UnicodeNormalizer
         var sb = new StringBuilder(cps.Count);
         foreach (int cp in cps) sb.Append(char.ConvertFromUtf32(cp));
         return sb.ToString();
+    }
+
+    private static bool IsNfcQuick(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+            if (rune.Value >= 0x300 && NfcUnsafe.Contains(rune.Value)) return false;
+        return true;
+    }
+
+    private static HashSet<int> BuildNfcUnsafe()
+    {
+        var set = new HashSet<int>(CombiningClass.Keys);
+        foreach (var key in Composites.Keys) set.Add((int)(key & 0x1FFFFF));
+        var primaries = new HashSet<int>(Composites.Values);
+        foreach (var cp in CanonicalMap.Keys) if (!primaries.Contains(cp)) set.Add(cp);
+        for (int v = VBase; v < VBase + VCount; v++) set.Add(v);
+        for (int t = TBase + 1; t < TBase + TCount; t++) set.Add(t);
+        return set;
     }
 
     private static bool IsBelow(string text, int limit)

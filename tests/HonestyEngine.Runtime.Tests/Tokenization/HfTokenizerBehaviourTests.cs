@@ -83,6 +83,9 @@ public sealed class HfTokenizerBehaviourTests
     {
         Assert.Equal("\u00e9", UnicodeNormalizer.Normalize("e\u0301", System.Text.NormalizationForm.FormC));
         Assert.Equal("\uAC00", UnicodeNormalizer.Normalize("\u1100\u1161", System.Text.NormalizationForm.FormC));
+        // Singleton decompositions (ANGSTROM SIGN -> Å, OHM SIGN -> Ω) must not slip through the quick check.
+        Assert.Equal("x\u00C5 \u03A9 日本 😀", UnicodeNormalizer.Normalize("x\u212B \u2126 日本 😀", System.Text.NormalizationForm.FormC));
+        Assert.Equal("already NFC: é 日本 😀", UnicodeNormalizer.Normalize("already NFC: é 日本 😀", System.Text.NormalizationForm.FormC));
         Assert.Equal("e\u0301", UnicodeNormalizer.Normalize("\u00e9", System.Text.NormalizationForm.FormD));
         Assert.Equal("fi", UnicodeNormalizer.Normalize("\uFB01", System.Text.NormalizationForm.FormKC));
         // Canonical reordering: ccc 230 (U+0301) after ccc 220 (U+0323) -> ạ́ composes to U+1EA1 + U+0301.
