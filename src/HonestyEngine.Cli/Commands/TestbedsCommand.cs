@@ -13,8 +13,8 @@ namespace HonestyEngine.Cli.Commands;
 /// training once the engine is wired in) and checks built testbeds against the acceptance thresholds.</summary>
 internal sealed class TestbedsCommand : ICliCommand
 {
-    /// <summary>How verify opens models. Null until the transformer runtime is wired in; tests may set it.</summary>
-    internal static ModelLoader? Loader { get; set; }
+    /// <summary>How verify opens models: the transformer runtime (tests may replace it).</summary>
+    internal static ModelLoader Loader { get; set; } = (model, adapter) => HonestyEngine.Runtime.Handle.TransformerModelHandle.Open(model, adapter);
 
     public Command Build()
     {
@@ -51,7 +51,7 @@ internal sealed class TestbedsCommand : ICliCommand
         verify.SetAction(parse =>
         {
             string dir = ResolveRoot(parse.GetValue(root));
-            var loader = Loader ?? throw new CliException("testbeds verify needs the transformer runtime to load models, which this build of honesty does not include yet.", 1);
+            var loader = Loader;
             List<ITestbed> testbeds;
             try { testbeds = new FolderTestbedSource(dir, loader).Discover().Where(t => parse.GetValue(verifyOnly) is not string o || t.Info.Name == o).ToList(); }
             catch (TestbedFormatException e) { throw new CliException(e.Message, 1); }
@@ -61,7 +61,7 @@ internal sealed class TestbedsCommand : ICliCommand
             foreach (var t in testbeds)
             {
                 try { results.Add(verifier.Verify(t, ((FolderTestbed)t).Spec)); }
-                catch (TestbedFormatException e) { results.Add(new TestbedVerification(t.Info.Name, [], [e.Message])); }
+                catch (Exception e) when (e is TestbedFormatException or MethodInputException or IOException or FormatException) { results.Add(new TestbedVerification(t.Info.Name, [], [e.Message])); }
             }
             Print(results);
             return results.All(r => r.Passed) ? 0 : 1;
