@@ -13,8 +13,8 @@ namespace HonestyEngine.Cli.Commands;
 /// training once the engine is wired in) and checks built testbeds against the acceptance thresholds.</summary>
 internal sealed class TestbedsCommand : ICliCommand
 {
-    /// <summary>How verify opens models. Null until the transformer runtime is wired in; tests may set it.</summary>
-    internal static ModelLoader? Loader { get; set; }
+    /// <summary>How verify opens models: the transformer runtime (tests may replace it).</summary>
+    internal static ModelLoader Loader { get; set; } = (model, adapter) => HonestyEngine.Runtime.Handle.TransformerModelHandle.Open(model, adapter);
 
     public Command Build()
     {
@@ -28,7 +28,7 @@ internal sealed class TestbedsCommand : ICliCommand
         var implant = new Option<string?>("--implant") { Description = "With --only hidden-objective or quirk-defend-objects: transcripts or documents (AuditBench axis)." };
         var adversarial = new Option<string?>("--adversarial") { Description = "With --only hidden-objective or quirk-defend-objects: none or sft." };
         foreach (var o in new Option[] { root, only, profile, seed, implant, adversarial }) build.Options.Add(o);
-        build.SetAction(parse =>
+        build.SetAction(parse => Guard(() =>
         {
             string dir = ResolveRoot(parse.GetValue(root));
             string? name = ResolveVariant(parse.GetValue(only), parse.GetValue(implant), parse.GetValue(adversarial));
@@ -42,16 +42,16 @@ internal sealed class TestbedsCommand : ICliCommand
             AnsiConsole.Write(table);
             AnsiConsole.WriteLine($"testbeds written under {dir}");
             return 0;
-        });
+        }));
 
         var verify = new Command("verify", "Measure each built testbed against the acceptance thresholds (exit 1 on any miss).");
         var verifyOnly = new Option<string?>("--only") { Description = "Verify only this testbed." };
         verify.Options.Add(root);
         verify.Options.Add(verifyOnly);
-        verify.SetAction(parse =>
+        verify.SetAction(parse => Guard(() =>
         {
             string dir = ResolveRoot(parse.GetValue(root));
-            var loader = Loader ?? throw new CliException("testbeds verify needs the transformer runtime to load models, which this build of honesty does not include yet.", 1);
+            var loader = Loader;
             List<ITestbed> testbeds;
             try { testbeds = new FolderTestbedSource(dir, loader).Discover().Where(t => parse.GetValue(verifyOnly) is not string o || t.Info.Name == o).ToList(); }
             catch (TestbedFormatException e) { throw new CliException(e.Message, 1); }
@@ -61,15 +61,15 @@ internal sealed class TestbedsCommand : ICliCommand
             foreach (var t in testbeds)
             {
                 try { results.Add(verifier.Verify(t, ((FolderTestbed)t).Spec)); }
-                catch (TestbedFormatException e) { results.Add(new TestbedVerification(t.Info.Name, [], [e.Message])); }
+                catch (Exception e) when (e is TestbedFormatException or MethodInputException or IOException or FormatException) { results.Add(new TestbedVerification(t.Info.Name, [], [e.Message])); }
             }
             Print(results);
             return results.All(r => r.Passed) ? 0 : 1;
-        });
+        }));
 
         var list = new Command("list", "List the testbeds of the suite and whether they are built.");
         list.Options.Add(root);
-        list.SetAction(parse =>
+        list.SetAction(parse => Guard(() =>
         {
             string dir = ResolveRoot(parse.GetValue(root));
             var table = new Table().AddColumns("testbed", "implant", "adversarial", "built");
@@ -81,12 +81,23 @@ internal sealed class TestbedsCommand : ICliCommand
             }
             AnsiConsole.Write(table);
             return 0;
-        });
+        }));
 
         command.Subcommands.Add(build);
         command.Subcommands.Add(verify);
         command.Subcommands.Add(list);
         return command;
+    }
+
+    /// <summary>User errors print as one line with their exit code, whatever exception handling the parser has.</summary>
+    private static int Guard(Func<int> action)
+    {
+        try { return action(); }
+        catch (CliException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return e.ExitCode;
+        }
     }
 
     internal static void Print(IReadOnlyList<TestbedVerification> results)
@@ -103,11 +114,14 @@ internal sealed class TestbedsCommand : ICliCommand
                 var rate = r.Get(c);
                 cells.Add(rate is null ? "" : (rate.Passes ? "" : "[red]") + Markup.Escape($"{rate.Display} {rate.Requirement}".Trim()) + (rate.Passes ? "" : "[/]"));
             }
-            cells.Add(Markup.Escape(string.Join("; ", r.Rates.Where(x => !columns.Contains(x.Name)).Select(x => $"{x.Name} {x.Display}").Concat(r.Problems))));
+            cells.Add(Markup.Escape(string.Join("; ", r.Rates.Where(x => !columns.Contains(x.Name)).Select(x => $"{x.Name} {x.Display}"))));
             cells.Add(r.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
             table.AddRow(cells.ToArray());
         }
         AnsiConsole.Write(table);
+        // Problems (a missing model, too few phrasings) are full sentences: printed below the table, not squeezed into it.
+        foreach (var r in results)
+            foreach (var p in r.Problems) Console.Error.WriteLine($"{r.Testbed}: {p}");
     }
 
     private static string? ResolveVariant(string? only, string? implant, string? adversarial)
