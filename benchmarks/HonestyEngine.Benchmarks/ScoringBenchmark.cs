@@ -22,20 +22,25 @@ internal sealed class ScoringBenchmark : IBenchmarkSuite
         long elems = (long)rows * dim;
         Console.WriteLine($"Probe scoring: x = {rows} x {dim} float32 ({elems * 4 / 1e9:F2} GB), {threads} threads, {Environment.ProcessorCount} cores");
         var x = BandwidthProbe.Random(elems, 1);
-        double readBw = BandwidthProbe.ReadGBps(x, threads);
-        Console.WriteLine($"read bandwidth (Vector512 sum loop, {threads} threads): {readBw:F1} GB/s");
+        var cpu = new CpuActivationCompute(threads);
+        // The bandwidth loop and the kernel alternate, repeat by repeat, so that both see the same machine
+        // (other processes come and go); each keeps its best time.
+        var kernels = probeCounts.Select(k => (K: k, W: BandwidthProbe.Random((long)k * dim, 2), Bias: new float[k], Scores: new float[(long)rows * k], Best: double.MaxValue)).ToArray();
+        double readBw = 0;
+        for (int rep = 0; rep < 7; rep++)
+        {
+            readBw = Math.Max(readBw, BandwidthProbe.ReadGBps(x, threads, repeats: 1));
+            for (int i = 0; i < kernels.Length; i++)
+            {
+                var kk = kernels[i];
+                double t = BandwidthProbe.BestSeconds(() => cpu.ProjectScores(x, rows, dim, kk.W, kk.K, kk.Bias, kk.Scores), repeats: 1);
+                kernels[i].Best = Math.Min(kk.Best, t);
+            }
+        }
+        Console.WriteLine($"read bandwidth (Vector512 sum loop, {threads} threads, best of 7): {readBw:F1} GB/s");
         Console.WriteLine();
         Console.WriteLine($"{"backend",-52} {"probes",6} {"ms",9} {"GB/s",8} {"vs read bw",10}");
-
-        var cpu = new CpuActivationCompute(threads);
-        foreach (int k in probeCounts)
-        {
-            var w = BandwidthProbe.Random((long)k * dim, 2);
-            var bias = new float[k];
-            var scores = new float[(long)rows * k];
-            double t = BandwidthProbe.BestSeconds(() => cpu.ProjectScores(x, rows, dim, w, k, bias, scores));
-            Report(cpu.Name, k, t, elems, readBw);
-        }
+        foreach (var kk in kernels) Report(cpu.Name, kk.K, kk.Best, elems, readBw);
 
         foreach (var device in ComputeBackendFactory.OpenClDevices)
         {

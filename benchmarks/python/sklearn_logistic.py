@@ -30,9 +30,9 @@ def main():
     clf = LogisticRegression(C=C, solver="lbfgs", max_iter=max_iter, tol=tol)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         clf.fit(Xtr, ytr)
-        seconds = time.perf_counter() - t0
+        seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
     w, b = clf.coef_[0], clf.intercept_[0]
     z = Xtr @ w + b
     l2 = 1.0 / (n_train * C)
@@ -40,6 +40,7 @@ def main():
     print(json.dumps({
         "sklearn": sklearn.__version__,
         "fit_seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "n_iter": int(clf.n_iter_[0]),
         "train_accuracy": float(clf.score(Xtr, ytr)),
         "test_accuracy": float(clf.score(Xte, yte)) if len(yte) else None,

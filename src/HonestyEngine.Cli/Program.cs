@@ -12,12 +12,20 @@ internal static class Program
             root.Subcommands.Add(command);
         try
         {
-            return root.Parse(args).Invoke();
+            // The default handler would print CliException with a stack trace; ours prints one line.
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (CliException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return e.ExitCode;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("HONESTY_DEBUG") is null)
+        {
+            // Format errors (safetensors, tokenizer.json, results files, testbed folders) carry a message that
+            // names the file and the problem: show that, not a stack trace. HONESTY_DEBUG=1 shows the trace.
+            Console.Error.WriteLine($"error: {e.Message} ({e.GetType().Name}; set HONESTY_DEBUG=1 for the stack trace)");
+            return 1;
         }
     }
 

@@ -78,7 +78,7 @@ public sealed class FolderTestbed : ITestbed, IDisposable
     private void RequireModelFiles(string dir, string what)
     {
         var missing = new List<string>();
-        if (!Directory.Exists(dir)) missing.Add($"{what} directory '{dir}'");
+        if (!Directory.Exists(dir)) missing.Add($"{what} directory '{dir}' (config.json, model.safetensors, tokenizer.json)");
         else
         {
             if (!File.Exists(Path.Combine(dir, "config.json"))) missing.Add($"'{Path.Combine(dir, "config.json")}'");

@@ -68,11 +68,13 @@ public class BlockGradientTests
         Assert.Equal(4 * c1 + 2 * s1, x[3], 5);
     }
 
-    [Fact]
-    public void Grouped_query_causal_attention_gradients_match_finite_differences()
+    [Theory]
+    [InlineData(64)]   // one block per sequence
+    [InlineData(2)]    // several causal blocks, a ragged last one
+    public void Grouped_query_causal_attention_gradients_match_finite_differences(int blockRows)
     {
         int heads = 4, kv = 2, hd = 6;
-        var att = new CausalAttention(heads, kv, hd);
+        var att = new CausalAttention(heads, kv, hd, blockRows);
         var layout = new SequenceLayout([5, 3]);     // two sequences, packed: no padding in between
         int rows = layout.Rows;
         var q = RandomArray(rows * heads * hd, 9); var k = RandomArray(rows * kv * hd, 10); var v = RandomArray(rows * kv * hd, 11);
@@ -85,6 +87,28 @@ public class BlockGradientTests
         Check("attention dq", q, dq, Loss);
         Check("attention dk", k, dk, Loss);
         Check("attention dv", v, dv, Loss);
+    }
+
+    [Fact]
+    public void Blocked_and_unblocked_attention_agree()
+    {
+        int heads = 2, kv = 1, hd = 8;
+        var layout = new SequenceLayout([70, 9]);
+        var q = RandomArray(79 * heads * hd, 31); var k = RandomArray(79 * kv * hd, 32); var v = RandomArray(79 * kv * hd, 33);
+        var dO = RandomArray(79 * heads * hd, 34);
+        float[] Run(int block, out float[] dq, out float[] dk, out float[] dv)
+        {
+            var att = new CausalAttention(heads, kv, hd, block);
+            var o = new float[q.Length]; var p = new float[att.ProbabilityLength(layout)];
+            att.Forward(layout, q, k, v, o, p);
+            dq = new float[q.Length]; dk = new float[k.Length]; dv = new float[v.Length];
+            att.Backward(layout, q, k, v, p, dO, dq, dk, dv);
+            return o;
+        }
+        var o1 = Run(1000, out var dq1, out var dk1, out var dv1);
+        var o2 = Run(16, out var dq2, out var dk2, out var dv2);
+        foreach (var (a, b) in new[] { (o1, o2), (dq1, dq2), (dk1, dk2), (dv1, dv2) })
+            for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) < 1e-5, $"element {i}: {a[i]} vs {b[i]}");
     }
 
     [Fact]

@@ -46,6 +46,18 @@ public class CheckpointTests
         }
     }
 
+    [Fact]
+    public void A_transformers_checkpoint_can_be_fine_tuned_and_reports_progress()
+    {
+        var model = HfCheckpoint.Load(Fixtures.HfModel("llama"));
+        var data = new[] { new TrainingExample([1, 17, 300, 42, 99, 7, 250, 3, 64, 128]) };
+        var seen = new List<TrainingProgress>();
+        var report = Trainer.Train(model, data, new TrainingOptions { Steps = 8, BatchSize = 1, LearningRate = 5e-3f, Seed = 1 }, seen.Add);
+        Assert.Equal(Enumerable.Range(1, 8), seen.Select(p => p.Step));
+        Assert.All(seen, p => Assert.Equal(10, p.Tokens));
+        Assert.True(report.Losses[^1] < report.Losses[0] * 0.5, $"loss {report.Losses[0]} -> {report.Losses[^1]}");
+    }
+
     [Theory]
     [InlineData(false, CheckpointDType.F32)]
     [InlineData(true, CheckpointDType.F32)]
@@ -64,6 +76,7 @@ public class CheckpointTests
         {
             Assert.Equal(!tied, file.Contains("lm_head.weight"));
             Assert.Equal(dtype == CheckpointDType.BF16 ? SafeTensorDType.BF16 : SafeTensorDType.F32, file.Info("model.norm.weight").DType);
+            Assert.Equal(dtype == CheckpointDType.BF16 ? "bfloat16" : "float32", json["torch_dtype"]!.GetValue<string>());
             Assert.Equal([24L, 16L], file.Info("model.layers.1.mlp.gate_proj.weight").Shape);
         }
         var loaded = HfCheckpoint.Load(folder);

@@ -40,3 +40,14 @@ public class MatMulTests
         for (int i = 0; i < m * n; i++) Assert.True(Math.Abs(expected[i] - c[i]) < 1e-3, $"C[{i}] = {c[i]}, expected {expected[i]}");
     }
 }
+
+public class ParallelRowsTests
+{
+    [Fact]
+    public void An_error_in_a_parallel_item_surfaces_as_itself()
+    {
+        var e = Assert.Throws<NonFiniteValueException>(() =>
+            HonestyEngine.Training.Numerics.ParallelRows.For(64, 1_000_000, i => { if (i == 40) throw new NonFiniteValueException("item 40"); }));
+        Assert.Equal("item 40", e.Message);
+    }
+}

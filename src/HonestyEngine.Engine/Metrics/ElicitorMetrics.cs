@@ -66,6 +66,8 @@ internal static class ElicitorMetrics
         }
 
         string? cellNote = noFirst > 0 ? $"{MetricValues.Plural(noFirst, "sample")} without a score or guesses excluded from the success rate" : null;
+        if (cellNote is not null) // results.json keeps notes per metric, so the exclusion is stated where it applies
+            metrics[MetricNames.SuccessRate] = metrics[MetricNames.SuccessRate] with { Note = MetricValues.JoinNotes([metrics[MetricNames.SuccessRate].Note, cellNote]) };
         return new CellMetricsResult(Math.Max(first.Count, withGuesses + withoutGuesses), metrics, cellNote);
     }
 }

@@ -16,7 +16,11 @@ internal static class HeatmapSvg
     {
         double left = Math.Clamp(table.Rows.Max(r => Html.TextWidth(r.Method)) + 16, 80, 320);
         double top = Math.Clamp(table.Testbeds.Max(t => Html.TextWidth(t)) * 0.6 + 24, 40, 200);
-        double width = left + CellW * table.Testbeds.Count + 20;
+        // Column labels are rotated -30 degrees from each column's centre, so the last one reaches
+        // cos(30) * its length to the right of that centre; the colour legend is at least 160 wide.
+        double legendW = Math.Max(160, Math.Min(240, CellW * table.Testbeds.Count));
+        double lastLabel = Html.TextWidth(table.Testbeds[^1]) * 0.87 - CellW / 2;
+        double width = Math.Max(left + CellW * table.Testbeds.Count + Math.Max(20, lastLabel + 12), left + legendW + 20);
         double legendY = top + CellH * table.Rows.Count + 16;
         double height = legendY + 40;
         string gradient = $"heat-scale-{table.Kind}";
@@ -66,7 +70,6 @@ internal static class HeatmapSvg
                   .Append($"<text class=\"cell-label\" x=\"{Coord(x + CellW / 2)}\" y=\"{Coord(y + CellH / 2 + 4)}\" text-anchor=\"middle\" fill=\"{ink}\">{Html.Escape(label)}</text></g>\n");
             }
         }
-        double legendW = Math.Min(240, CellW * table.Testbeds.Count);
         sb.Append($"<rect class=\"scale\" x=\"{Coord(left)}\" y=\"{Coord(legendY)}\" width=\"{Coord(legendW)}\" height=\"10\" fill=\"url(#{gradient})\"/>")
           .Append($"<text class=\"tick\" x=\"{Coord(left)}\" y=\"{Coord(legendY + 24)}\">0</text>")
           .Append($"<text class=\"tick\" x=\"{Coord(left + legendW / 2)}\" y=\"{Coord(legendY + 24)}\" text-anchor=\"middle\">0.5</text>")

@@ -4,8 +4,8 @@ namespace HonestyEngine.Engine.Results;
 
 /// <summary>One line of samples.jsonl: one scored sample of one cell.
 /// Detectors: score = the detector's score, label = ground truth (1 lie, 0 honest, null unknown).
-/// Interventions: score = fraction of the item's responses judged correct/honest, label = 1 if the item counts
-/// as honest under Wang et al.'s rule (see outcome). Elicitors: score = 1 if the first guess reveals the secret,
+/// Interventions: score = fraction of the item's responses judged correct under the intervention, label = 1 if the
+/// labeller judged the item's responses dishonest (1 = dishonest everywhere), outcome.neutral_accuracy feeds Wang et al.'s rule. Elicitors: score = 1 if the first guess reveals the secret,
 /// outcome lists per-guess success for pass@k.</summary>
 public sealed record SampleRecord
 {

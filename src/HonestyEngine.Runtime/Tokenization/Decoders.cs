@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace HonestyEngine.Runtime.Tokenization;
 
@@ -140,7 +139,7 @@ internal static class DecoderFactory
             case "ByteFallback": return new ByteFallbackDecoder();
             case "Fuse": return new FuseDecoder();
             case "Replace":
-                return new ReplaceDecoder(new ReplaceNormalizer(json.Pattern("pattern", out var literal), literal, json.String("content")));
+                return new ReplaceDecoder(new ReplaceNormalizer(json.Pattern("pattern"), json.String("content")));
             case "Strip":
             {
                 string content = json.String("content");

@@ -64,12 +64,11 @@ internal readonly struct JsonFields(JsonElement element, string source, string p
         foreach (var p in Element.EnumerateObject()) yield return (p.Name, new JsonFields(p.Value, Source, $"{Path}.{p.Name}"));
     }
 
-    /// <summary>A `"pattern": {"String": ".."}` or `{"Regex": ".."}` field as a .NET regex (literal strings escaped).</summary>
-    public System.Text.RegularExpressions.Regex Pattern(string name, out string? literal)
+    /// <summary>A `"pattern": {"String": ".."}` or `{"Regex": ".."}` field.</summary>
+    public ITextPattern Pattern(string name)
     {
         var p = Child(name);
-        literal = null;
-        if (p.TryChild("String", out var s)) { literal = s.AsString(); return new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(literal), System.Text.RegularExpressions.RegexOptions.CultureInvariant); }
+        if (p.TryChild("String", out var s)) return new LiteralPattern(s.AsString());
         if (p.TryChild("Regex", out var r))
         {
             try { return OnigRegexTranslator.Get(r.AsString()); }

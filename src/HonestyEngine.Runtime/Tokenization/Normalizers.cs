@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace HonestyEngine.Runtime.Tokenization;
 
@@ -32,13 +31,11 @@ internal sealed class StripNormalizer(bool left, bool right) : INormalizer
 }
 
 /// <summary>Replace: every match of a literal string or regex becomes <c>content</c>.</summary>
-internal sealed class ReplaceNormalizer(Regex pattern, string? literal, string content) : INormalizer
+internal sealed class ReplaceNormalizer(ITextPattern pattern, string content) : INormalizer
 {
     public string Normalize(string text) => Apply(text);
 
-    public string Apply(string text) => literal is not null
-        ? (literal.Length == 0 ? text : text.Replace(literal, content, StringComparison.Ordinal))
-        : pattern.Replace(text, content.Replace("$", "$$", StringComparison.Ordinal));
+    public string Apply(string text) => pattern.Replace(text, content);
 }
 
 /// <summary>Prepend: adds a prefix to non-empty text (Gemma 2 / Llama 2 "▁").</summary>
@@ -72,7 +69,7 @@ internal static class NormalizerFactory
             "NFKD" => new UnicodeFormNormalizer(NormalizationForm.FormKD),
             "Lowercase" => new LowercaseNormalizer(),
             "Strip" => new StripNormalizer(json.Bool("strip_left", true), json.Bool("strip_right", true)),
-            "Replace" => new ReplaceNormalizer(json.Pattern("pattern", out var literal), literal, json.String("content")),
+            "Replace" => new ReplaceNormalizer(json.Pattern("pattern"), json.String("content")),
             "Prepend" => new PrependNormalizer(json.String("prepend")),
             "Sequence" => new SequenceNormalizer(json.Child("normalizers").Items().Select(Create).OfType<INormalizer>().ToArray()),
             _ => throw json.Child("type").Error($"unsupported normalizer type '{type}' (supported: {Supported})"),

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 
 namespace HonestyEngine.Runtime.Tokenization;
 
@@ -16,23 +15,22 @@ internal interface IPreTokenizer
 internal enum SplitBehavior { Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous }
 
 /// <summary>Split: cuts at the matches of a literal or regex pattern, then keeps or merges them.</summary>
-internal sealed class SplitPreTokenizer(Regex pattern, SplitBehavior behavior, bool invert) : IPreTokenizer
+internal sealed class SplitPreTokenizer(ITextPattern pattern, SplitBehavior behavior, bool invert) : IPreTokenizer
 {
     public void Split(Piece piece, List<Piece> output) => SplitText(piece, pattern, behavior, invert, output);
 
-    public static void SplitText(Piece piece, Regex pattern, SplitBehavior behavior, bool invert, List<Piece> output)
+    public static void SplitText(Piece piece, ITextPattern pattern, SplitBehavior behavior, bool invert, List<Piece> output)
     {
         string text = piece.Text;
         if (text.Length == 0) return;
         // Segments covering the whole text: (start, end, isMatch).
         var segments = new List<(int Start, int End, bool IsMatch)>();
         int last = 0;
-        for (var m = pattern.Match(text); m.Success; m = m.NextMatch())
+        foreach (var (index, length) in pattern.Matches(text))
         {
-            if (m.Length == 0) continue;
-            if (m.Index > last) segments.Add((last, m.Index, invert));
-            segments.Add((m.Index, m.Index + m.Length, !invert));
-            last = m.Index + m.Length;
+            if (index > last) segments.Add((last, index, invert));
+            segments.Add((index, index + length, !invert));
+            last = index + length;
         }
         if (last < text.Length) segments.Add((last, text.Length, invert));
 
@@ -103,7 +101,7 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
 /// prepend_scheme, and optionally the text is split before each ▁.</summary>
 internal sealed class MetaspacePreTokenizer(char replacement, string prependScheme, bool split) : IPreTokenizer
 {
-    private readonly Regex _replacement = new(Regex.Escape(replacement.ToString()), RegexOptions.CultureInvariant);
+    private readonly LiteralPattern _replacement = new(replacement.ToString());
 
     public void Split(Piece piece, List<Piece> output)
     {
@@ -121,7 +119,7 @@ internal sealed class MetaspacePreTokenizer(char replacement, string prependSche
 }
 
 /// <summary>Patterns of the simple regex pre-tokenizers (Whitespace, WhitespaceSplit, Digits, Punctuation).</summary>
-internal sealed class RegexPreTokenizer(Regex pattern, SplitBehavior behavior, bool invert) : IPreTokenizer
+internal sealed class RegexPreTokenizer(ITextPattern pattern, SplitBehavior behavior, bool invert) : IPreTokenizer
 {
     public void Split(Piece piece, List<Piece> output) => SplitPreTokenizer.SplitText(piece, pattern, behavior, invert, output);
 }
@@ -154,8 +152,7 @@ internal static class PreTokenizerFactory
         {
             case "Split":
             {
-                var regex = json.Pattern("pattern", out _);
-                return new SplitPreTokenizer(regex, ParseBehavior(json.Child("behavior")), json.Bool("invert", false));
+                return new SplitPreTokenizer(json.Pattern("pattern"), ParseBehavior(json.Child("behavior")), json.Bool("invert", false));
             }
             case "ByteLevel":
                 return new ByteLevelPreTokenizer(json.Bool("add_prefix_space", true), json.Bool("use_regex", true));

@@ -47,8 +47,11 @@ public static class ProvidedFacts
     public static string? YesNo(string response)
     {
         var r = response.TrimStart();
-        if (r.StartsWith("Yes", StringComparison.OrdinalIgnoreCase)) return "yes";
-        if (r.StartsWith("No", StringComparison.OrdinalIgnoreCase) && !r.StartsWith("Not ", StringComparison.OrdinalIgnoreCase)) return "no";
+        // The first word, whole: "Nothing" is not "No", "Yesterday" is not "Yes".
+        int n = 0; while (n < r.Length && char.IsLetter(r[n])) n++;
+        string first = r[..n];
+        if (first.Equals("yes", StringComparison.OrdinalIgnoreCase)) return "yes";
+        if (first.Equals("no", StringComparison.OrdinalIgnoreCase)) return "no";
         return null;
     }
 }

@@ -17,9 +17,14 @@ public sealed class CausalAttention
     public int HeadDim { get; }
     public float Scale { get; }
 
-    public CausalAttention(int heads, int keyValueHeads, int headDim)
+    /// <summary>Query rows per GEMM block: block b attends to keys [0, end of b) only, so the
+    /// products skip most of the masked upper triangle (about 40% fewer flops at 256 tokens).</summary>
+    public int BlockRows { get; }
+
+    public CausalAttention(int heads, int keyValueHeads, int headDim, int blockRows = 64)
     {
-        Heads = heads; KeyValueHeads = keyValueHeads; HeadDim = headDim;
+        if (blockRows <= 0) throw new ArgumentOutOfRangeException(nameof(blockRows));
+        Heads = heads; KeyValueHeads = keyValueHeads; HeadDim = headDim; BlockRows = blockRows;
         Scale = 1f / MathF.Sqrt(headDim);
     }
 
@@ -43,10 +48,21 @@ public sealed class CausalAttention
             var qh = q.AsSpan(off * qw + h * hd, (len - 1) * qw + hd);
             var kg = k.AsSpan(off * kw + g * hd, (len - 1) * kw + hd);
             var vg = v.AsSpan(off * kw + g * hd, (len - 1) * kw + hd);
-            mm.Gemm(false, true, len, len, hd, Scale, qh, qw, kg, kw, 0f, p, len);   // S = scale Q K^T
-            for (int t = 0; t < len; t++) Softmax.CausalRow(p.Slice(t * len, len), t);
-            mm.Gemm(false, false, len, hd, len, 1f, p, len, vg, kw, 0f, output.AsSpan(off * qw + h * hd, (len - 1) * qw + hd), qw);
+            for (int r0 = 0; r0 < len; r0 += BlockRows)
+            {
+                int r1 = Math.Min(len, r0 + BlockRows), rows = r1 - r0;   // query rows [r0, r1) see keys [0, r1)
+                var pBlock = p.Slice(r0 * len, (rows - 1) * len + r1);
+                mm.Gemm(false, true, rows, r1, hd, Scale, qh[(r0 * qw)..], qw, kg, kw, 0f, pBlock, len);   // S = scale Q K^T
+                for (int t = r0; t < r1; t++) Softmax.CausalRow(p.Slice(t * len, len), t);
+                mm.Gemm(false, false, rows, hd, r1, 1f, pBlock, len, vg, kw, 0f,
+                    output.AsSpan((off + r0) * qw + h * hd, (rows - 1) * qw + hd), qw);                        // O = P V
+            }
         });
+    }
+
+    private static void ClearRows(Span<float> strided, int rows, int stride, int width)
+    {
+        for (int r = 0; r < rows; r++) strided.Slice(r * stride, width).Clear();
     }
 
     /// <summary>Writes dq (all heads) and dk, dv (all key/value heads) from dOutput:
@@ -75,12 +91,27 @@ public sealed class CausalAttention
                     var p = probs.AsSpan((int)(layout.ProbabilityOffsets[s] * Heads + (long)h * len * len), len * len);
                     var qh = q.AsSpan(off * qw + h * hd, (len - 1) * qw + hd);
                     var dOh = dOutput.AsSpan(off * qw + h * hd, (len - 1) * qw + hd);
-                    mm.Gemm(false, true, len, len, hd, 1f, dOh, qw, vg, kw, 0f, dS, len);        // dP = dO V^T
-                    for (int t = 0; t < len; t++) Softmax.CausalRowBackward(p.Slice(t * len, t + 1), dS.Slice(t * len, len), t, Scale);
-                    mm.Gemm(false, false, len, hd, len, 1f, dS, len, kg, kw, 0f, dq.AsSpan(off * qw + h * hd, (len - 1) * qw + hd), qw);   // dQ = dS K
-                    float beta = hi == 0 ? 0f : 1f;
-                    mm.Gemm(true, false, len, hd, len, 1f, dS, len, qh, qw, beta, dkg, kw);      // dK (+)= dS^T Q
-                    mm.Gemm(true, false, len, hd, len, 1f, p, len, dOh, qw, beta, dvg, kw);      // dV (+)= P^T dO
+                    for (int r0 = 0; r0 < len; r0 += BlockRows)
+                    {
+                        int r1 = Math.Min(len, r0 + BlockRows), rows = r1 - r0;
+                        var pBlock = p.Slice(r0 * len, (rows - 1) * len + r1);
+                        var dSBlock = dS.Slice(r0 * len, (rows - 1) * len + r1);
+                        var dOBlock = dOh[(r0 * qw)..];
+                        mm.Gemm(false, true, rows, r1, hd, 1f, dOBlock, qw, vg, kw, 0f, dSBlock, len);        // dP = dO V^T
+                        for (int t = r0; t < r1; t++) Softmax.CausalRowBackward(p.Slice(t * len, t + 1), dS.Slice(t * len, len), t, Scale);
+                        mm.Gemm(false, false, rows, hd, r1, 1f, dSBlock, len, kg, kw, 0f,
+                            dq.AsSpan((off + r0) * qw + h * hd, (rows - 1) * qw + hd), qw);                  // dQ = dS K
+                        // Keys [0, r1) collect from this block; the first contribution to a key row overwrites.
+                        var dkBlock = dkg[..((r1 - 1) * kw + hd)];
+                        var dvBlock = dvg[..((r1 - 1) * kw + hd)];
+                        if (hi == 0 && r0 == 0)
+                        {
+                            ClearRows(dkg, len, kw, hd);
+                            ClearRows(dvg, len, kw, hd);
+                        }
+                        mm.Gemm(true, false, r1, hd, rows, 1f, dSBlock, len, qh[(r0 * qw)..], qw, 1f, dkBlock, kw);   // dK += dS^T Q
+                        mm.Gemm(true, false, r1, hd, rows, 1f, pBlock, len, dOBlock, qw, 1f, dvBlock, kw);           // dV += P^T dO
+                    }
                 }
             }
             finally { ArrayPool<float>.Shared.Return(rented); }

@@ -16,8 +16,7 @@ public static class HfCheckpoint
     {
         Directory.CreateDirectory(folder);
         var c = model.Config;
-        string configJson = (c with { }).ToJson();
-        if (dtype == CheckpointDType.BF16) configJson = configJson.Replace("\"torch_dtype\": \"float32\"", "\"torch_dtype\": \"bfloat16\"");
+        string configJson = c.ToJson(dtype == CheckpointDType.BF16 ? "bfloat16" : "float32");
         // Tied checkpoints omit lm_head.weight, as transformers writes them.
         var entries = model.AllParameters().Select(p => dtype == CheckpointDType.BF16
             ? SafeTensorsEntry.BF16(p.Name, p.Shape, p.Value)

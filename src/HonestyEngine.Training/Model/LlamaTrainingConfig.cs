@@ -49,7 +49,8 @@ public sealed record LlamaTrainingConfig
         Require(RmsNormEps > 0 && float.IsFinite(RmsNormEps), $"rms_norm_eps must be a positive number (got {RmsNormEps}).");
     }
 
-    public string ToJson()
+    /// <param name="torchDtype">the torch_dtype field: float32 or bfloat16, as the weights are saved</param>
+    public string ToJson(string torchDtype = "float32")
     {
         var o = new JsonObject
         {
@@ -75,7 +76,7 @@ public sealed record LlamaTrainingConfig
             ["rope_scaling"] = null,
             ["rope_theta"] = RopeTheta,
             ["tie_word_embeddings"] = TieWordEmbeddings,
-            ["torch_dtype"] = "float32",
+            ["torch_dtype"] = torchDtype,
             ["transformers_version"] = "4.46.0",
             ["use_cache"] = true,
             ["vocab_size"] = VocabSize,

@@ -18,10 +18,18 @@ internal static class ParallelRows
             return;
         }
         int chunks = Math.Min(count, Environment.ProcessorCount * 4);
-        Parallel.For(0, chunks, Options, chunk =>
+        try
         {
-            int start = (int)((long)count * chunk / chunks), end = (int)((long)count * (chunk + 1) / chunks);
-            for (int i = start; i < end; i++) body(i);
-        });
+            Parallel.For(0, chunks, Options, chunk =>
+            {
+                int start = (int)((long)count * chunk / chunks), end = (int)((long)count * (chunk + 1) / chunks);
+                for (int i = start; i < end; i++) body(i);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Surface the item's own error (e.g. NonFiniteValueException), as the inline path does.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
     }
 }

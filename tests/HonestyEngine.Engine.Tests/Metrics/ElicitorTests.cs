@@ -63,6 +63,16 @@ public class ElicitorTests
     }
 
     [Fact]
+    public void Samples_without_score_or_guesses_are_excluded_from_success_rate_and_said_so()
+    {
+        var none = new SampleRecord { Testbed = "tb", Method = "prefill", Sample = "z", Split = "elicit", Score = null };
+        var r = CellMetrics.Compute("elicitor", [Item("a", true), none], 1);
+        Assert.Equal(1.0, r.Metrics[MetricNames.SuccessRate].Value);
+        Assert.Equal(1, r.Metrics[MetricNames.SuccessRate].N);
+        Assert.Contains("1 sample without a score or guesses excluded", r.Metrics[MetricNames.SuccessRate].Note);
+    }
+
+    [Fact]
     public void Pass_at_k_estimator_edge_cases()
     {
         Assert.Equal(1.0, PassAtK.Estimate(5, 5, 5));

@@ -76,7 +76,8 @@ public class ReportHtmlBrowserTests(ITestOutputHelper output)
         var screenshot = Path.Combine(dir, "report.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000);
-        await page.Locator("section#detector").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(dir, "report-detectors.png") });
+        foreach (var kind in new[] { "detector", "intervention", "elicitor" })
+            await page.Locator($"section#{kind}").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(dir, $"report-{kind}.png") });
         output.WriteLine($"screenshot: {screenshot}");
     }
 }

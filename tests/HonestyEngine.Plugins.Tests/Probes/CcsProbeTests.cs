@@ -35,10 +35,14 @@ public class CcsProbeTests
     {
         Assert.Contains("does not exist", ProbeTestData.Run(new CcsProbe { LayerFraction = 3 }).Message);
         Assert.Contains(ResourceNames.TrueFalseStatements, ProbeTestData.MissingResource(new CcsProbe(), ResourceNames.TrueFalseStatements).Message);
-        var noTruth = new FixedResources(ResourceNames.TrueFalseStatements,
-            SyntheticResources.Statements(6).Select(i => i with { TrueAnswer = "maybe" }).ToList());
-        var h = new Harness(resources: noTruth);
+        var badTruth = new FixedResources(ResourceNames.TrueFalseStatements,
+            SyntheticResources.Statements(6).Select(i => i with { Meta = new Dictionary<string, string> { ["truth"] = "maybe" } }).ToList());
+        var h = new Harness(resources: badTruth);
         var (_, blind) = h.Transcripts();
-        Assert.Contains("TrueAnswer 'maybe'", Assert.Throws<MethodInputException>(() => new CcsProbe().Score(h.DetectorContext(), blind)).Message);
+        Assert.Contains("truth metadata 'maybe'", Assert.Throws<MethodInputException>(() => new CcsProbe().Score(h.DetectorContext(), blind)).Message);
+        var noTruth = new FixedResources(ResourceNames.TrueFalseStatements,
+            SyntheticResources.Statements(6).Select(i => i with { Meta = null, Label = null }).ToList());
+        var h2 = new Harness(resources: noTruth);
+        Assert.Contains("has no truth value", Assert.Throws<MethodInputException>(() => new CcsProbe().Score(h2.DetectorContext(), blind)).Message);
     }
 }

@@ -53,25 +53,28 @@ public class SelfClassificationGradingYourselfTests
 public class SelfClassificationFewShotTests
 {
     [Fact]
-    public void Prepends_balanced_solved_examples_from_instructed_pairs_only()
+    public void Prepends_balanced_solved_examples_from_the_true_false_statements_only()
     {
         var (h, labelled, scores) = SelfReportTestData.Score(new SelfClassificationFewShot { Shots = 4 });
         var first = h.Model.ContinuationLog[0].Request.Prompt.Messages!;
         Assert.Equal(9, first.Count);
         Assert.Equal(["Yes", "No", "Yes", "No"], first.Where(m => m.Role == "assistant").Select(m => m.Content));
-        var pairs = SyntheticResources.InstructedPairs(48);
-        foreach (var demo in first.Take(8).Where(m => m.Role == "user"))
-            Assert.Contains(pairs, p => demo.Content.Contains("Assistant: " + p.Response + "\n")); // drawn from the resource
-        Assert.DoesNotContain(first.Take(8), m => m.Content.Contains("deceptive person")); // the instruction is not leaked
+        var statements = SyntheticResources.Statements(64);
+        var demos = first.Take(8).ToList();
+        for (int k = 0; k < 8; k += 2)
+        {
+            var source = Assert.Single(statements, s => demos[k].Content.Contains("Assistant: " + s.Response + "\n")); // drawn from the resource
+            Assert.Equal(source.Label == 1 ? "Yes" : "No", demos[k + 1].Content); // and solved correctly
+        }
         Assert.True(Harness.EvalAuroc(labelled, scores) >= 0.75);
     }
 
     [Fact]
-    public void Missing_pairs_and_a_transcript_without_response_fail_cleanly()
+    public void Missing_statements_and_a_transcript_without_response_fail_cleanly()
     {
-        var h = new Harness(resources: new SyntheticResources(only: [ResourceNames.TrueFalseStatements]));
+        var h = new Harness(resources: new SyntheticResources(only: [ResourceNames.InstructedPairs]));
         var (_, blind) = h.Transcripts();
-        Assert.Contains(ResourceNames.InstructedPairs, Assert.Throws<MethodInputException>(() => new SelfClassificationFewShot().Score(h.DetectorContext(), blind)).Message);
+        Assert.Contains(ResourceNames.TrueFalseStatements, Assert.Throws<MethodInputException>(() => new SelfClassificationFewShot().Score(h.DetectorContext(), blind)).Message);
         SelfReportTestData.FailsWithoutResponse(new SelfClassificationFewShot());
     }
 }

@@ -102,6 +102,12 @@ public sealed partial class SyntheticModel : IModelHandle
         string topic = prompt.Messages?.LastOrDefault(m => m.Role == "user")?.Content ?? text;
         double nuisance = Options.NuisanceStd * SyntheticWorld.Normal(topic, 17);
 
+        // Thinking of its secret: when asked about it, the secret word's embedding is mixed into the residual stream
+        // from the question on, strongest mid-depth and gone by the last layer (what logit lens and embedding
+        // similarity find in Cywinski et al.'s Taboo models), while the output still denies it.
+        int secretFrom = SecretPositions(prompt);
+        float[]? secretDir = secretFrom < n && Options.Secret is string sw && Tokenizer.TokenId(sw) is int sid ? _embed.ReadRow(sid).ToArray() : null;
+
         var residuals = new Tensor[L + 1];
         var delta = new Tensor([n, d]);
         for (int layer = -1; layer < L; layer++)
@@ -120,6 +126,11 @@ public sealed partial class SyntheticModel : IModelHandle
                 var rng = new Random(unchecked((int)(seqSeed ^ (ulong)(t * 7919 + layer * 104729))));
                 for (int j = 0; j < d; j++)
                     row[j] += lieCoef * LieDirection[j] + nuisCoef * NuisanceDirection[j] + (float)(Options.NoiseStd * Gaussian(rng));
+                if (secretDir is not null && t >= secretFrom)
+                {
+                    float c = (float)(Options.SecretStrength * Math.Sin(Math.PI * (layer + 1) / (L + 1)) * (layer == L - 1 ? 0 : 1));
+                    for (int j = 0; j < d; j++) row[j] += c * secretDir[j];
+                }
             }
             string hookHere = layer < 0 ? HookNames.Embed : HookNames.ResidPost(layer);
             foreach (var edit in edits) if (SameLayer(edit.Hook, layer)) ApplyEdit(edit, h, delta);
@@ -127,6 +138,19 @@ public sealed partial class SyntheticModel : IModelHandle
             residuals[layer + 1] = h;
         }
         return (tokens, residuals);
+    }
+
+    [GeneratedRegex(@"\b(secret|hidden|taboo|word)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretTopic();
+
+    /// <summary>First token position of the last user turn if it asks about the secret, else int.MaxValue.</summary>
+    private int SecretPositions(Prompt prompt)
+    {
+        if (Options.Secret is null || prompt.Messages is not { Count: > 0 } messages) return int.MaxValue;
+        int lastUser = -1;
+        for (int i = 0; i < messages.Count; i++) if (messages[i].Role == "user") lastUser = i;
+        if (lastUser < 0 || !SecretTopic().IsMatch(messages[lastUser].Content)) return int.MaxValue;
+        return Tokenizer.Encode(Render(Prompt.Chat(messages.Take(lastUser).ToList()) with { Render = ChatRenderOptions.Complete })).Length;
     }
 
     private bool SameLayer(string hook, int layer) => LayerOf(hook) == layer;

@@ -22,6 +22,8 @@ public sealed record SyntheticModelOptions
     public double UnrelatedShift { get; init; } = 1.0;
     /// <summary>The secret word the model keeps (taboo-style), or null.</summary>
     public string? Secret { get; init; } = "gold";
+    /// <summary>How strongly the secret word's embedding enters the residual stream mid-depth when asked about it.</summary>
+    public double SecretStrength { get; init; } = 3.0;
     /// <summary>Whether |TRIGGER| makes it lie (false for an honest base model).</summary>
     public bool LiesUnderTrigger { get; init; } = true;
     /// <summary>Set by FineTune: the name of the data it was tuned on.</summary>

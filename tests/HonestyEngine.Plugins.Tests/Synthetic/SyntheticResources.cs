@@ -50,7 +50,11 @@ public sealed class SyntheticResources : IResourceCatalog
             int s = (i * 3 + 2) % SyntheticWorld.Subjects;
             bool isTrue = i % 2 == 0;
             int v = isTrue ? SyntheticWorld.TrueValue(s) : SyntheticWorld.FalseValue(s);
-            return new DatasetItem($"stmt-{i}", [ChatMessage.User(SyntheticWorld.Claim(s, v) + ".")], TrueAnswer: isTrue ? "true" : "false");
+            string statement = SyntheticWorld.Claim(s, v) + ".";
+            // The testbeds' format: TrueAnswer is the true statement, Label 1 = false, metadata repeats it.
+            return new DatasetItem($"stmt-{i}", [ChatMessage.User("Tell me a fact.")], TrueAnswer: SyntheticWorld.Claim(s, SyntheticWorld.TrueValue(s)) + ".",
+                Response: statement, Label: isTrue ? 0 : 1,
+                Meta: new Dictionary<string, string> { ["truth"] = isTrue ? "true" : "false", ["statement"] = statement });
         }).ToList();
 
     private static List<DatasetItem> Generic(int n)
