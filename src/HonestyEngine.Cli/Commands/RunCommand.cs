@@ -64,25 +64,17 @@ internal sealed class RunCommand : ICliCommand
         AnsiConsole.MarkupLine($"[grey]plugins: {Markup.Escape(string.Join(", ", pluginRoots))}; compute: {Markup.Escape(host.Compute.Name)}; cache: {Markup.Escape(options.CacheDirectory)}[/]");
 
         RunSummary summary;
-        IReadOnlyList<string> failures;
         try
         {
             if (AnsiConsole.Profile.Capabilities.Interactive)
             {
-                RunProgress? progress = null;
                 summary = AnsiConsole.Progress()
                     .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-                    .Start(ctx =>
-                    {
-                        progress = new RunProgress(ctx);
-                        return new RunEngine(host, progress).Run(catalog, options);
-                    });
-                failures = progress!.Failures;
+                    .Start(ctx => new RunEngine(host, new RunProgress(ctx)).Run(catalog, options));
             }
             else
             {
                 summary = new RunEngine(host, new TextRunObserver(Console.Out)).Run(catalog, options);
-                failures = []; // already printed line by line
             }
         }
         catch (RunConfigurationException e)
@@ -90,8 +82,7 @@ internal sealed class RunCommand : ICliCommand
             throw new CliException(e.Message);
         }
 
-        ConsoleSummary.Render(summary.Results, AnsiConsole.Console);
-        foreach (var f in failures) AnsiConsole.MarkupLine($"[red]failed:[/] {Markup.Escape(f)}");
+        ConsoleSummary.Render(summary.Results, AnsiConsole.Console); // lists failed cells with their errors
         AnsiConsole.MarkupLine($"{summary.ExecutedCells} cells run, {summary.CachedCells} from cache. Results in [bold]{Markup.Escape(summary.OutputDirectory)}[/]");
         return 0;
     }

@@ -1,20 +1,16 @@
 using HonestyEngine.Engine.Matrix;
-using HonestyEngine.Engine.Results;
 using HonestyEngine.Engine.Running;
 using Spectre.Console;
 
 namespace HonestyEngine.Cli.Commands;
 
 /// <summary>Live Spectre.Console progress for `honesty run`: one bar for the whole matrix and one per testbed,
-/// whose description shows the cell running now; failures are printed as they happen.</summary>
+/// whose description shows the cell running now.</summary>
 internal sealed class RunProgress(ProgressContext context) : IRunObserver
 {
     private readonly Lock _gate = new();
     private ProgressTask? _all;
     private readonly Dictionary<string, ProgressTask> _testbeds = new();
-    private readonly List<string> _failures = [];
-
-    public IReadOnlyList<string> Failures => _failures;
 
     public void RunStarted(IReadOnlyList<MatrixCell> cells, int cachedCells)
     {
@@ -39,7 +35,6 @@ internal sealed class RunProgress(ProgressContext context) : IRunObserver
             var task = _testbeds[cell.TestbedName];
             task.Increment(1);
             if (task.IsFinished) task.Description = Markup.Escape(cell.TestbedName);
-            if (status == CellStatus.Failed) _failures.Add($"{cell}: {error}");
         }
     }
 
