@@ -9,6 +9,9 @@ namespace HonestyEngine.Runtime.Models;
 /// runs at GEMM speed instead of one scalar dot product per (query, key) pair.</summary>
 internal static unsafe class Attention
 {
+    /// <summary>Below this many new queries (decode steps) P V is accumulated row by row instead of packed into a GEMM.</summary>
+    private const int DecodeRows = 8;
+
     public static void Compute(float[] q, float[] keys, float[] values, float[] output, int T, int start, int heads, int kvHeads,
         int headDim, float scale, float? softcap, int? window)
     {
@@ -39,8 +42,21 @@ internal static unsafe class Attention
                         row[..lo].Clear();
                         row[(i + 1)..].Clear();
                     }
-                    ManagedGemm.Multiply(T, headDim, total, ps, total, pv + kvh * headDim, kvStride, false,
-                        po + h * headDim, qStride, false, 1);
+                    if (T >= DecodeRows)
+                        ManagedGemm.Multiply(T, headDim, total, ps, total, pv + kvh * headDim, kvStride, false,
+                            po + h * headDim, qStride, false, 1);
+                    else
+                        // Decode: packing V for one query row costs more than it saves; accumulate the visible rows.
+                        for (int t = 0; t < T; t++)
+                        {
+                            int i = start + t;
+                            int lo = window is { } w ? Math.Max(0, i - w + 1) : 0;
+                            var oh = new Span<float>(po + t * qStride + h * headDim, headDim);
+                            oh.Clear();
+                            for (int j = lo; j <= i; j++)
+                                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                                    new ReadOnlySpan<float>(pv + (long)j * kvStride + kvh * headDim, headDim), ps[(long)t * total + j], oh, oh);
+                        }
                 }
             }
             finally { ArrayPool<float>.Shared.Return(scores); }
