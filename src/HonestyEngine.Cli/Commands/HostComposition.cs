@@ -39,6 +39,8 @@ internal static class HostComposition
 
     public static HostServices Create(string device, string cacheRoot, Action<string> warn)
     {
+        // IModelHandle.FineTune of every runtime-opened model (testbeds included) trains with HonestyEngine.Training.
+        HonestyEngine.Training.TrainerFineTuner.Register(Path.Combine(cacheRoot, "finetune"));
         var compute = CreateCompute(device, warn);
         var activations = new ActivationStore(Path.Combine(cacheRoot, "activations"));
         return new HostServices(compute, activations, Resources()) { TestbedSources = TestbedSources(warn) };

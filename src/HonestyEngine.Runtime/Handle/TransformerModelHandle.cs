@@ -127,8 +127,17 @@ public sealed class TransformerModelHandle : IModelHandle
     public Tensor TokenEmbeddings() =>
         new([Model.Config.VocabSize, Model.Config.HiddenSize], (float[])Model.Weights.TokenEmbedding.Clone());
 
-    public IModelHandle FineTune(FineTuneRequest request, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("fine-tuning is provided by HonestyEngine.Training");
+    /// <summary>The fine-tuner <see cref="FineTune"/> uses; the host sets it at start-up (HonestyEngine.Training's
+    /// TrainerFineTuner). Null means fine-tuning is unavailable in this process.</summary>
+    public static IFineTuner? FineTuner { get; set; }
+
+    public IModelHandle FineTune(FineTuneRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var tuner = FineTuner ?? throw new NotSupportedException(
+            $"{Info.Name}: no fine-tuner is registered; set TransformerModelHandle.FineTuner (HonestyEngine.Training.TrainerFineTuner) at start-up.");
+        return tuner.FineTune(this, request, cancellationToken);
+    }
 
     public void Dispose() { }
 }
