@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace HonestyEngine.Compute.Cpu;
 
@@ -29,11 +30,14 @@ internal static unsafe class CpuProjection
         for (; r + 4 <= r1; r += 4)
         {
             float* x0 = x + (long)r * d;
+            // The first probe block pulls these rows from memory; later blocks reuse them from cache while the
+            // memory bus would sit idle, so the first block prefetches the next rows in its place.
+            float* next = r + 8 <= r1 ? x0 + 4L * d : null;
             int p = 0;
-            for (; p + 6 <= k; p += 6)
-                Dot4x6(x0, d, w + (long)p * d, bias == null ? null : bias + p, scores + (long)r * k + p, k);
-            for (; p + 4 <= k; p += 4)
-                Dot4x4(x0, d, w + (long)p * d, bias == null ? null : bias + p, scores + (long)r * k + p, k);
+            for (; p + 6 <= k && k - p != 8; p += 6, next = null)
+                Dot4x6(x0, d, w + (long)p * d, bias == null ? null : bias + p, scores + (long)r * k + p, k, next);
+            for (; p + 4 <= k; p += 4, next = null)
+                Dot4x4(x0, d, w + (long)p * d, bias == null ? null : bias + p, scores + (long)r * k + p, k, next);
             for (; p < k; p++)
             {
                 Dot4(x0, d, w + (long)p * d, out float s0, out float s1, out float s2, out float s3);
@@ -55,7 +59,7 @@ internal static unsafe class CpuProjection
     /// <summary>Four rows x six probes: 24 accumulators (of 32 zmm registers), 10 loads per 24 FMAs, so with
     /// many probes the loop is limited by FMA throughput rather than by loads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dot4x6(float* x0, int d, float* w0, float* bias, float* out0, int k)
+    private static void Dot4x6(float* x0, int d, float* w0, float* bias, float* out0, int k, float* next)
     {
         float* x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
         float* w1 = w0 + d, w2 = w1 + d, w3 = w2 + d, w4 = w3 + d, w5 = w4 + d;
@@ -63,6 +67,11 @@ internal static unsafe class CpuProjection
         int j = 0;
         for (; j + 16 <= d; j += 16)
         {
+            if (Sse.IsSupported && next != null)
+            {
+                Sse.Prefetch0(next + j); Sse.Prefetch0(next + d + j);
+                Sse.Prefetch0(next + 2L * d + j); Sse.Prefetch0(next + 3L * d + j);
+            }
             var v0 = Vector512.Load(w0 + j); var v1 = Vector512.Load(w1 + j); var v2 = Vector512.Load(w2 + j);
             var v3 = Vector512.Load(w3 + j); var v4 = Vector512.Load(w4 + j); var v5 = Vector512.Load(w5 + j);
             var r = Vector512.Load(x0 + j);
@@ -96,7 +105,7 @@ internal static unsafe class CpuProjection
     /// <summary>Four rows x four probes: 16 accumulators, 8 loads per 16 FMAs, so many stacked probes (several
     /// layers' probes at once) stay limited by reading x rather than by re-reading rows from cache.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dot4x4(float* x0, int d, float* w0, float* bias, float* out0, int k)
+    private static void Dot4x4(float* x0, int d, float* w0, float* bias, float* out0, int k, float* next)
     {
         float* x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
         float* w1 = w0 + d, w2 = w1 + d, w3 = w2 + d;
@@ -107,6 +116,11 @@ internal static unsafe class CpuProjection
         int j = 0;
         for (; j + 16 <= d; j += 16)
         {
+            if (Sse.IsSupported && next != null)
+            {
+                Sse.Prefetch0(next + j); Sse.Prefetch0(next + d + j);
+                Sse.Prefetch0(next + 2L * d + j); Sse.Prefetch0(next + 3L * d + j);
+            }
             var v0 = Vector512.Load(w0 + j); var v1 = Vector512.Load(w1 + j);
             var v2 = Vector512.Load(w2 + j); var v3 = Vector512.Load(w3 + j);
             var r = Vector512.Load(x0 + j);
