@@ -13,21 +13,6 @@ namespace HonestyEngine.Cli.Commands;
 /// plugin roots. Shared by `run` and `list`.</summary>
 internal static class HostComposition
 {
-    /// <summary>Runs a verb's action, printing a <see cref="CliException"/> as one line (System.CommandLine's own
-    /// handler would print a stack trace).</summary>
-    public static int Guard(Func<int> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (CliException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return e.ExitCode;
-        }
-    }
-
     public static string? RepositoryRoot => PluginRoots.FindRepositoryRoot(Directory.GetCurrentDirectory());
 
     /// <summary>--cache, else &lt;repo&gt;/.honesty-cache, else ./.honesty-cache.</summary>

@@ -13,14 +13,14 @@ internal sealed class ListCommand : ICliCommand
         var plugins = new Option<string[]>("--plugins") { Description = "Plugin root folder (repeatable). Default: <repo>/artifacts/plugins and <repo>/plugins." };
         var command = new Command("list", "List plugins (with load errors), methods and testbeds.");
         command.Options.Add(plugins);
-        command.SetAction(parseResult => HostComposition.Guard(() =>
+        command.SetAction(parseResult =>
         {
             var roots = HostComposition.PluginRootsFor(parseResult.GetValue(plugins));
             var host = HostComposition.Create("cpu", HostComposition.CacheRoot(null), _ => { });
             using var catalog = PluginLoader.Load(roots, host);
             Render(catalog, host.TestbedSources.Concat(catalog.TestbedSources).ToList(), AnsiConsole.Console);
             return catalog.Failed.Any() ? 1 : 0;
-        }));
+        });
         return command;
     }
 

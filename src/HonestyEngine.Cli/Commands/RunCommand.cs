@@ -28,7 +28,7 @@ internal sealed class RunCommand : ICliCommand
 
         var command = new Command("run", "Run every selected method on every selected testbed and write samples.jsonl, results.json/.csv, report.md and report.html.");
         foreach (var o in new Option[] { testbeds, methods, quick, seed, output, device, parallel, plugins, cache, budget, samples }) command.Options.Add(o);
-        command.SetAction(parseResult => HostComposition.Guard(() =>
+        command.SetAction(parseResult =>
         {
             int parallelism = parseResult.GetValue(parallel);
             if (parallelism < 1) throw new CliException($"--parallel must be at least 1 (got {parallelism}).");
@@ -52,7 +52,7 @@ internal sealed class RunCommand : ICliCommand
                 SamplesPerItem = parseResult.GetValue(samples),
             };
             return Run(options, HostComposition.PluginRootsFor(parseResult.GetValue(plugins)));
-        }));
+        });
         return command;
     }
 

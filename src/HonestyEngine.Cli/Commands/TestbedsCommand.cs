@@ -28,7 +28,7 @@ internal sealed class TestbedsCommand : ICliCommand
         var implant = new Option<string?>("--implant") { Description = "With --only hidden-objective or quirk-defend-objects: transcripts or documents (AuditBench axis)." };
         var adversarial = new Option<string?>("--adversarial") { Description = "With --only hidden-objective or quirk-defend-objects: none or sft." };
         foreach (var o in new Option[] { root, only, profile, seed, implant, adversarial }) build.Options.Add(o);
-        build.SetAction(parse => Guard(() =>
+        build.SetAction(parse =>
         {
             string dir = ResolveRoot(parse.GetValue(root));
             string? name = ResolveVariant(parse.GetValue(only), parse.GetValue(implant), parse.GetValue(adversarial));
@@ -42,13 +42,13 @@ internal sealed class TestbedsCommand : ICliCommand
             AnsiConsole.Write(table);
             AnsiConsole.WriteLine($"testbeds written under {dir}");
             return 0;
-        }));
+        });
 
         var verify = new Command("verify", "Measure each built testbed against the acceptance thresholds (exit 1 on any miss).");
         var verifyOnly = new Option<string?>("--only") { Description = "Verify only this testbed." };
         verify.Options.Add(root);
         verify.Options.Add(verifyOnly);
-        verify.SetAction(parse => Guard(() =>
+        verify.SetAction(parse =>
         {
             string dir = ResolveRoot(parse.GetValue(root));
             var loader = Loader;
@@ -65,11 +65,11 @@ internal sealed class TestbedsCommand : ICliCommand
             }
             Print(results);
             return results.All(r => r.Passed) ? 0 : 1;
-        }));
+        });
 
         var list = new Command("list", "List the testbeds of the suite and whether they are built.");
         list.Options.Add(root);
-        list.SetAction(parse => Guard(() =>
+        list.SetAction(parse =>
         {
             string dir = ResolveRoot(parse.GetValue(root));
             var table = new Table().AddColumns("testbed", "implant", "adversarial", "built");
@@ -81,23 +81,12 @@ internal sealed class TestbedsCommand : ICliCommand
             }
             AnsiConsole.Write(table);
             return 0;
-        }));
+        });
 
         command.Subcommands.Add(build);
         command.Subcommands.Add(verify);
         command.Subcommands.Add(list);
         return command;
-    }
-
-    /// <summary>User errors print as one line with their exit code, whatever exception handling the parser has.</summary>
-    private static int Guard(Func<int> action)
-    {
-        try { return action(); }
-        catch (CliException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return e.ExitCode;
-        }
     }
 
     internal static void Print(IReadOnlyList<TestbedVerification> results)

@@ -22,17 +22,8 @@ internal sealed class TokenizerCommand : ICliCommand
         verify.Arguments.Add(dir);
         verify.Options.Add(expected);
         verify.Options.Add(maxShown);
-        verify.SetAction(parse =>
-        {
-            // System.CommandLine's own exception handler would print a stack trace for CliException, so the
-            // one-line message and exit code are produced here.
-            try { return Verify(parse.GetValue(dir)!, parse.GetValue(expected)!, parse.GetValue(maxShown), Console.Out); }
-            catch (CliException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return e.ExitCode;
-            }
-        });
+        // CliException (one-line message, exit code) is printed by Program.Main.
+        verify.SetAction(parse => Verify(parse.GetValue(dir)!, parse.GetValue(expected)!, parse.GetValue(maxShown), Console.Out));
         command.Subcommands.Add(verify);
         return command;
     }
