@@ -19,10 +19,8 @@ public sealed class ActivationTokenSimilarity : IElicitor
 
     public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
     {
-        if (!double.IsFinite(LayerFraction) || LayerFraction < 0 || LayerFraction > 1)
-            throw new MethodInputException($"activation-token-similarity: layer fraction {LayerFraction} is outside [0, 1]: the layer it names does not exist.");
+        int layer = LayerChoice.Resolve(context, LayerFraction, "activation-token-similarity");
         var model = context.Model;
-        int layer = context.CheckLayer((int)Math.Round(LayerFraction * (model.Info.NumLayers - 1), MidpointRounding.AwayFromZero));
         string hook = HookNames.ResidPost(layer);
         var embeddings = model.TokenEmbeddings();
         if (embeddings.Rank != 2 || embeddings.RowLength != model.Info.HiddenSize)

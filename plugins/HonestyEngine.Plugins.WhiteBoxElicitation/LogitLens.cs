@@ -39,8 +39,8 @@ public sealed class LogitLens : IElicitor
         return outcomes;
     }
 
-    /// <summary>Softmax of one logit row, then its k largest probabilities into the votes.</summary>
-    internal static void AddTopProbabilities(ReadOnlySpan<float> logits, int k, TokenVotes votes)
+    /// <summary>Softmax of one logit row, then its k largest probabilities (times <paramref name="weight"/>) into the votes.</summary>
+    internal static void AddTopProbabilities(ReadOnlySpan<float> logits, int k, TokenVotes votes, double weight = 1)
     {
         float max = float.NegativeInfinity;
         foreach (var v in logits)
@@ -56,6 +56,6 @@ public sealed class LogitLens : IElicitor
             if (best.Count < k) best.Enqueue(i, logits[i]);
             else if (best.TryPeek(out _, out float smallest) && logits[i] > smallest) best.EnqueueDequeue(i, logits[i]);
         }
-        while (best.TryDequeue(out int token, out float logit)) votes.Add(token, Math.Exp(logit - max) / z);
+        while (best.TryDequeue(out int token, out float logit)) votes.Add(token, weight * Math.Exp(logit - max) / z);
     }
 }

@@ -20,6 +20,11 @@ internal sealed partial class TokenVotes(ITokenizer tokenizer)
     /// <summary>The evidence accumulated for one token so far (0 if none).</summary>
     public double Of(int token) => _votes.TryGetValue(token, out var v) ? v : 0;
 
+    /// <summary>The <paramref name="count"/> tokens with the most evidence, as the tokenizer spells them (for evidence
+    /// strings: unlike <see cref="Top"/> nothing is filtered).</summary>
+    public IEnumerable<string> RawTop(int count)
+        => _votes.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(count).Select(kv => tokenizer.TokenText(kv.Key));
+
     private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "is", "are", "was", "were", "be",

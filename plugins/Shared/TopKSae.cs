@@ -1,6 +1,14 @@
 using HonestyEngine.Abstractions;
 
+// Source shared by the plugins that train a top-k SAE (Probes: sae-feature-detector; WhiteBoxElicitation:
+// sae-feature-tokens). Plugins reference only the contract, never each other, so each compiles this file into its
+// own assembly; the namespace follows the compiling plugin so that its type stays distinct from the other's
+// (the test project sees the internals of both).
+#if WHITEBOX_ELICITATION
+namespace HonestyEngine.Plugins.WhiteBoxElicitation;
+#else
 namespace HonestyEngine.Plugins.Probes;
+#endif
 
 /// <summary>A small top-k sparse autoencoder (Gao et al. 2024): z = TopK(W_enc (x - b_dec) + b_enc),
 /// x_hat = W_dec z + b_dec, decoder rows kept at unit norm, trained with Adam on the MSE. Seeded and deterministic.
@@ -37,6 +45,8 @@ internal sealed class TopKSae
     public void Train(IActivationCompute compute, Tensor x, int epochs, int batchSize, double lr, int seed)
     {
         int n = x.Rows, d = Dim, m = Latents;
+        if (n == 0 || x.RowLength != d)
+            throw new MethodInputException($"The top-k SAE needs training activations of width {d}; got {x}.");
         double meanSq = 0;
         for (int i = 0; i < x.Length; i++) meanSq += (double)x.Data[i] * x.Data[i];
         meanSq /= Math.Max(1, n);
@@ -113,6 +123,23 @@ internal sealed class TopKSae
         var result = new Tensor([n, Latents]);
         compute.ProjectScores(shifted, n, d, Encoder, Latents, EncoderBias, result.Data);
         return result;
+    }
+
+    /// <summary>Sparse codes [n, latents] of raw activations: ReLU then top-k of the pre-activations, the latents the
+    /// decoder reconstructs from (what "the features active on this token" means for a top-k SAE).</summary>
+    public Tensor Encode(IActivationCompute compute, Tensor x)
+    {
+        var pre = PreActivations(compute, x);
+        var codes = new Tensor([x.Rows, Latents]);
+        var top = new int[K];
+        for (int r = 0; r < x.Rows; r++)
+        {
+            var z = pre.Row(r);
+            int count = SelectTopK(z, top);
+            var code = codes.Row(r);
+            for (int t = 0; t < count; t++) code[top[t]] = z[top[t]];
+        }
+        return codes;
     }
 
     /// <summary>Indices of the k largest positive entries (ReLU then top-k); returns how many.</summary>
