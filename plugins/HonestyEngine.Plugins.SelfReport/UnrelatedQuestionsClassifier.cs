@@ -5,12 +5,30 @@ namespace HonestyEngine.Plugins.SelfReport;
 [Method("unrelated-questions", Family = "black-box/follow-up classifier", Anchor = "Pacchiardi et al. 2024 (How to catch an AI liar)",
     Description = "Pacchiardi et al.'s lie detector: after the response, each of a fixed list of elicitation questions is "
         + "asked in its own follow-up turn; the features are log P(yes) - log P(no) per question and a logistic regression "
-        + "on them (z-scored, L2 with C = 1) is trained on instructed lies only (the instructed honest/deceptive pairs), "
-        + "then applied unchanged to the testbed. 24 of the paper's 65 questions (probes.csv), those with a yes/no answer "
-        + "from its confession, psychological, confusion, ethics, logic, easily-knowable, unknowable and nonsense groups: "
-        + "fewer questions because every one costs a forward pass per transcript on 2 CPU cores.")]
+        + "on them (z-scored, L2 with C = 1) is trained on instructed lies only, then applied unchanged to the testbed. "
+        + "Training 'on-policy' (the paper's): the model itself answers up to MaxQuestions factual questions of the "
+        + "QuestionResource (first user turn + TrueAnswer) under a lie instruction and under an honest instruction; lies are "
+        + "kept only where the answer leaves out the true answer's key words while naming its subject, honest answers only "
+        + "where they state it; the cell fails (no silent fallback) if fewer than 4 of either remain. Training "
+        + "'instructed-pairs' (its own row, stated in the parameters): the fixed Apollo-style pairs, where the 'lie' is the "
+        + "persona instruction rather than a false answer the model gave. 24 of the paper's 65 questions (probes.csv), those "
+        + "with a yes/no answer from its confession, psychological, confusion, ethics, logic, easily-knowable, unknowable and "
+        + "nonsense groups: fewer questions because every one costs a forward pass per transcript on 2 CPU cores.",
+    Version = "2")]
 public sealed class UnrelatedQuestionsClassifier : IDetector
 {
+    public const string OnPolicy = "on-policy";
+    public const string InstructedPairsTraining = "instructed-pairs";
+
+    /// <summary>Where the instructed lies come from: the model's own answers (Pacchiardi et al.) or the fixed pairs.</summary>
+    [Params(OnPolicy, InstructedPairsTraining)]
+    [QuickParams(OnPolicy)]
+    public string Training { get; set; } = OnPolicy;
+
+    /// <summary>Resource of factual questions with true answers for on-policy lies (first user turn + TrueAnswer).</summary>
+    public string QuestionResource { get; set; } = ResourceNames.HonestyFollowUp;
+    public int MaxQuestions { get; set; } = 48;
+
     /// <summary>Verbatim from LoryPack/LLM-LieDetector data/probes.csv (the yes/no subset).</summary>
     public static readonly string[] Questions =
     [
@@ -43,7 +61,12 @@ public sealed class UnrelatedQuestionsClassifier : IDetector
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
     {
         TranscriptQuoting.RequireResponses(transcripts, "unrelated-questions");
-        var (train, labels) = InstructedLies(context);
+        var (train, labels) = Training switch
+        {
+            OnPolicy => OnPolicyLies(context),
+            InstructedPairsTraining => InstructedLies(context),
+            _ => throw new MethodInputException($"unrelated-questions: unknown training source '{Training}' (use '{OnPolicy}' or '{InstructedPairsTraining}')."),
+        };
         var xTrain = Features(context, train);
         var (mean, scale) = FitScaler(xTrain, train.Count);
         Standardize(xTrain, mean, scale);
@@ -72,6 +95,19 @@ public sealed class UnrelatedQuestionsClassifier : IDetector
                 prompts.Add(Prompt.Chat([.. t.Messages, ChatMessage.User(q)]));
         var odds = YesNoScoring.LogOdds(context.Model, prompts, "unrelated-questions", context.CancellationToken);
         return Array.ConvertAll(odds, v => (float)v);
+    }
+
+    private (List<Transcript>, float[]) OnPolicyLies(MethodContext context)
+    {
+        int max = context.Profile == RunProfile.Quick ? Math.Max(8, MaxQuestions / 3) : MaxQuestions;
+        var r = OnPolicyInstructedLies.Generate(context, QuestionResource, max, "unrelated-questions");
+        context.Log($"unrelated-questions: on-policy training from {r.Questions} questions of '{QuestionResource}': {r.Lies} lies kept "
+            + $"({r.FailedLies} lie-instructed answers were not false), {r.Honest} honest answers kept ({r.WrongHonest} were not correct)");
+        if (r.Lies < 4 || r.Honest < 4)
+            throw new MethodInputException($"unrelated-questions: on-policy training got {r.Lies} lies and {r.Honest} correct honest answers from "
+                + $"{r.Questions} questions of '{QuestionResource}' ({r.FailedLies} lie-instructed answers were not false, {r.WrongHonest} honest ones not correct); "
+                + $"it needs at least 4 of each. The model may not follow a lie instruction; Training = '{InstructedPairsTraining}' trains on the fixed pairs instead.");
+        return (r.Transcripts, r.Labels);
     }
 
     private static (List<Transcript>, float[]) InstructedLies(MethodContext context)

@@ -80,6 +80,18 @@ internal sealed class CustomModelTestbed(IModelHandle model, IModelHandle? baseM
         Log = log is null ? _ => { } : log.Add,
     };
 
+    public DetectorContext DetectorContext(IResourceCatalog? resources = null, List<string>? log = null, ReferenceCompute? compute = null) => new()
+    {
+        Testbed = this,
+        Services = new NoServices(),
+        Resources = resources ?? new SyntheticResources(),
+        Compute = compute ?? new ReferenceCompute(),
+        Activations = new TestActivationProvider(),
+        Seed = 1234,
+        CacheDirectory = Path.Combine(Path.GetTempPath(), "honesty-plugin-tests", Guid.NewGuid().ToString("N")),
+        Log = log is null ? _ => { } : log.Add,
+    };
+
     private sealed class NoServices : IServiceProvider
     {
         public object? GetService(Type serviceType) => null;
