@@ -5,9 +5,12 @@ namespace HonestyEngine.Plugins.WhiteBoxElicitation;
 [Method("activation-oracle", Family = "white-box/elicitation", Anchor = "Karvonen et al. 2025 (Activation Oracles), scaled down",
     Description = "A reader trained on activations whose content is known, then asked about activations it has not seen. "
         + "Training: the residual stream after a middle block at every token of generic chat (instruction-following; 80% of "
-        + "the conversations, the rest held out) paired with the mean token embedding of the Window tokens ending at that "
-        + "position (the content the activation was computed from); the reader is a ridge regression from activations to "
-        + "that embedding (lambda = 1e-2 relative). Question answered: 'which tokens is this activation about?', decoded by "
+        + "the conversations, the rest held out) and of raw-text runs of up to SweepTokens vocabulary entries in seeded "
+        + "random order, each paired with the mean token embedding of the Window (4) tokens ending at that position (the "
+        + "content the activation was computed from); the reader is a ridge regression from activations to that embedding "
+        + "(lambda = 1e-2 relative). The vocabulary sweep is there because a least-squares reader can only answer within the "
+        + "span of its training targets: trained on generic chat alone it cannot name a token that chat lacks once the model "
+        + "is wider than that chat's vocabulary. Question answered: 'which tokens is this activation about?', decoded by "
         + "cosine similarity of the reader's centred output with every token embedding (IActivationCompute.TopK over the "
         + "vocabulary, so it can name tokens absent from its training text). Applied to the last Positions tokens of each "
         + "elicitation prompt plus the model's greedy answer; similarities summed per token, words absent from prompt and "
@@ -24,8 +27,11 @@ public sealed class ActivationOracle : IElicitor
     public double LayerFraction { get; set; } = 0.5;
 
     /// <summary>Tokens (ending at the read position) whose mean embedding is the training target.</summary>
-    public int Window { get; set; } = 8;
+    public int Window { get; set; } = 4;
     public int MaxTrainingTokens { get; set; } = 4096;
+    /// <summary>Vocabulary entries (seeded random order) also read as raw text, so the reader's output spans the whole
+    /// embedding space: a least-squares reader can only answer within the span of the tokens it was trained on.</summary>
+    public int SweepTokens { get; set; } = 4096;
     public double Ridge { get; set; } = 1e-2;
     public int Positions { get; set; } = 16;
     public int TopTokens { get; set; } = 10;
@@ -45,9 +51,12 @@ public sealed class ActivationOracle : IElicitor
 
         int maxTokens = context.Profile == RunProfile.Quick ? MaxTrainingTokens / 4 : MaxTrainingTokens;
         var sequences = GenericText.Read(model, prompts, hook, maxTokens, false, Name, context.CancellationToken);
+        var sweep = SweepTokens > 0
+            ? GenericText.Read(model, VocabularySweep(model.Tokenizer, Math.Min(SweepTokens, model.Info.VocabSize), context.Seed), hook, int.MaxValue, false, Name, context.CancellationToken)
+            : [];
         if (sequences.Count < 2) throw new MethodInputException($"{Name}: resource '{ResourceNames.InstructionFollowing}' gave {sequences.Count} conversation(s); the reader needs at least 2 (one held out).");
         int trainCount = Math.Clamp((int)Math.Round(sequences.Count * 0.8), 1, sequences.Count - 1);
-        var (x, y) = Examples(sequences.Take(trainCount), embeddings);
+        var (x, y) = Examples(sequences.Take(trainCount).Concat(sweep), embeddings);
         if (x.Rows <= model.Info.HiddenSize / 4)
             throw new MethodInputException($"{Name}: only {x.Rows} training tokens for a reader of width {model.Info.HiddenSize}; add generic text.");
         var reader = RidgeRegression.Fit(context.Compute, x, y, Ridge, Name);
@@ -72,6 +81,21 @@ public sealed class ActivationOracle : IElicitor
                 + $"top tokens: {string.Join(", ", top.Select(t => $"{t.Word} ({t.Score:F2})"))}"));
         }
         return outcomes;
+    }
+
+    /// <summary>Raw-text sequences of 16 tokens covering <paramref name="count"/> vocabulary entries in a seeded random
+    /// order (all of them when count = vocabulary size), special tokens skipped by the decoder.</summary>
+    private static List<Prompt> VocabularySweep(ITokenizer tokenizer, int count, int seed)
+    {
+        var ids = Enumerable.Range(0, tokenizer.VocabSize).ToArray();
+        new Random(seed).Shuffle(ids);
+        var prompts = new List<Prompt>();
+        for (int start = 0; start < count; start += 16)
+        {
+            string text = tokenizer.Decode(ids.AsSpan(start, Math.Min(16, count - start)), skipSpecialTokens: true);
+            if (!string.IsNullOrWhiteSpace(text)) prompts.Add(Prompt.Raw(text));
+        }
+        return prompts;
     }
 
     /// <summary>Activations [tokens, d] and their targets: the mean embedding of the Window tokens ending at each position.</summary>
