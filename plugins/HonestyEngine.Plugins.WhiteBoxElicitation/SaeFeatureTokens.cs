@@ -11,7 +11,8 @@ namespace HonestyEngine.Plugins.WhiteBoxElicitation;
         + "generic tokens (Cywinski et al. keep features specific to the prompt rather than dense ones) are the item's top "
         + "Features; each is described by its decoder direction read through the final norm and unembedding (Neuronpedia's "
         + "'top positive logits'), and its top TopTokens token probabilities, weighted by the latent's excess activation, "
-        + "vote for the guesses (words absent from prompt and answer). Differences from the paper: Cywinski et al. use the "
+        + "vote for the guesses (words absent from prompt and answer); the evidence also lists the generic tokens each feature "
+        + "fires on most (its top-activating tokens). Differences from the paper: Cywinski et al. use the "
         + "pretrained Gemma Scope SAE (16k latents, trained on billions of web tokens) and an auditor LLM reading the "
         + "tokens; we train on thousands of tokens, so the elicitation text is in the SAE's training set, and the token "
         + "list is the guess. Scaled to our model sizes: 8x expansion, k = clamp(d / 16, 4, 16), up to 4096 training "
@@ -42,15 +43,17 @@ public sealed class SaeFeatureTokens : IElicitor
         if (items.Count == 0) return [];
         var readouts = items.Select(i => ResidualReadout.Read(context, i, [hook], Positions, Name)).ToList();
         int maxTokens = context.Profile == RunProfile.Quick ? MaxTrainingTokens / 4 : MaxTrainingTokens;
-        var generic = GenericText.Stack(GenericText.Read(model, genericPrompts, hook, maxTokens, false, Name, context.CancellationToken)
-            .Select(s => s.Activations));
+        var genericSequences = GenericText.Read(model, genericPrompts, hook, maxTokens, false, Name, context.CancellationToken);
+        var generic = GenericText.Stack(genericSequences.Select(s => s.Activations));
+        var genericTokens = genericSequences.SelectMany(s => s.TokenIds).ToArray();
         if (generic.Rows < 16) throw new MethodInputException($"{Name}: resource '{ResourceNames.InstructionFollowing}' gave only {generic.Rows} tokens; the SAE needs at least 16.");
 
         int d = model.Info.HiddenSize, latents = Expansion * d;
         int k = Math.Min(latents, Math.Min(TopK, Math.Max(4, d / 16)));
         var sae = new TopKSae(d, latents, k, context.Seed);
         sae.Train(context.Compute, GenericText.Stack([generic, .. readouts.Select(r => r.Activations[hook])]), Epochs, 64, 1e-3, context.Seed);
-        var genericMean = GenericText.ColumnMean(sae.Encode(context.Compute, generic));
+        var genericCodes = sae.Encode(context.Compute, generic);
+        var genericMean = GenericText.ColumnMean(genericCodes);
         context.Log($"{Name}: layer {layer}, {latents} latents, k = {k}, {generic.Rows} generic tokens, MSE {sae.FinalMse:F4}");
 
         var outcomes = new List<ElicitationOutcome>(items.Count);
@@ -77,7 +80,8 @@ public sealed class SaeFeatureTokens : IElicitor
                     var featureVotes = new TokenVotes(model.Tokenizer);
                     LogitLens.AddTopProbabilities(logits.ReadRow(f), TopTokens, featureVotes);
                     LogitLens.AddTopProbabilities(logits.ReadRow(f), TopTokens, votes, top[f].Excess);
-                    described.Add($"#{top[f].Latent} (+{top[f].Excess:F2}): {string.Join(" ", featureVotes.RawTop(3))}");
+                    described.Add($"#{top[f].Latent} (+{top[f].Excess:F2}): logits {string.Join(" ", featureVotes.RawTop(3))}; "
+                        + $"fires on {TopActivatingTokens(genericCodes, genericTokens, top[f].Latent, model.Tokenizer)}");
                 }
             }
             var guesses = votes.Top(Guesses, readout.Texts);
@@ -86,5 +90,15 @@ public sealed class SaeFeatureTokens : IElicitor
                 + $"\ntop tokens: {string.Join(", ", guesses.Select(t => $"{t.Word} ({t.Score:F2})"))}"));
         }
         return outcomes;
+    }
+
+    /// <summary>The generic tokens on which a latent fires most (the other half of a feature's description), or "no
+    /// generic token" for a latent specific to the elicitation text.</summary>
+    private static string TopActivatingTokens(Tensor codes, int[] tokens, int latent, ITokenizer tokenizer)
+    {
+        var best = Enumerable.Range(0, codes.Rows).Select(r => (Row: r, Value: codes.Data[r * codes.RowLength + latent]))
+            .Where(x => x.Value > 0).OrderByDescending(x => x.Value).ThenBy(x => x.Row)
+            .Select(x => tokenizer.TokenText(tokens[x.Row])).Distinct().Take(3).ToList();
+        return best.Count == 0 ? "no generic token" : string.Join(" ", best);
     }
 }
