@@ -7,7 +7,8 @@ namespace HonestyEngine.Plugins.SelfReport;
         + "asked in its own follow-up turn; the features are log P(yes) - log P(no) per question and a logistic regression "
         + "on them (z-scored, L2 with C = 1) is trained on instructed lies only, then applied unchanged to the testbed. "
         + "Training 'on-policy' (the paper's): the model itself answers up to MaxQuestions factual questions of the "
-        + "QuestionResource (first user turn + TrueAnswer) under a lie instruction (four of the paper's, as the system turn) "
+        + "QuestionResource (first user turn + TrueAnswer) under a lie instruction (the system turn; four of the paper's wordings and two our base model was trained to follow, which "
+        + "the instructed-deception testbed also uses) "
         + "and under an honest one; lies are kept only where the answer leaves out the true answer's key words (its numbers "
         + "if it has any) while naming its subject, honest answers only where they state them; the cell fails (no silent "
         + "fallback) if fewer than 4 of either remain. Training "
@@ -103,7 +104,8 @@ public sealed class UnrelatedQuestionsClassifier : IDetector
         int max = context.Profile == RunProfile.Quick ? Math.Max(8, MaxQuestions / 3) : MaxQuestions;
         var r = OnPolicyInstructedLies.Generate(context, QuestionResource, max, "unrelated-questions");
         context.Log($"unrelated-questions: on-policy training from {r.Questions} questions of '{QuestionResource}': {r.Lies} lies kept "
-            + $"({r.FailedLies} lie-instructed answers were not false), {r.Honest} honest answers kept ({r.WrongHonest} were not correct)");
+            + $"({r.FailedLies} lie-instructed answers were not false), {r.Honest} honest answers kept ({r.WrongHonest} were not correct)"
+            + (r.FailedLieExamples.Count > 0 ? $"; not lies, e.g.: {string.Join(" | ", r.FailedLieExamples)}" : ""));
         if (r.Lies < 4 || r.Honest < 4)
             throw new MethodInputException($"unrelated-questions: on-policy training got {r.Lies} lies and {r.Honest} correct honest answers from "
                 + $"{r.Questions} questions of '{QuestionResource}' ({r.FailedLies} lie-instructed answers were not false, {r.WrongHonest} honest ones not correct); "

@@ -66,7 +66,7 @@ public sealed class ModelDiffing : IElicitor
         foreach (var item in items)
         {
             var top = votes.Top(Guesses, item.Messages.Select(m => m.Content));
-            string evidence = $"{Signal} of '{model.Info.Name}' vs base '{baseModel.Info.Name}'{(logits ? "" : $" at {hook}")} over {tokens} generic tokens; "
+            string evidence = $"{Signal} of testbed '{context.Testbed.Info.Name}' vs its base model{(logits ? "" : $" at {hook}")} over {tokens} generic tokens; "
                 + (differs ? $"top tokens: {string.Join(", ", top.Select(t => $"{t.Word} ({t.Score:G3})"))}" : "the models do not differ there (no guesses)");
             outcomes.Add(new ElicitationOutcome(item.Id, top.Select(t => t.Word).ToList(), evidence));
         }
