@@ -51,8 +51,10 @@ public sealed class ActivationOracle : IElicitor
 
         int maxTokens = context.Profile == RunProfile.Quick ? MaxTrainingTokens / 4 : MaxTrainingTokens;
         var sequences = GenericText.Read(model, prompts, hook, maxTokens, false, Name, context.CancellationToken);
-        var sweep = SweepTokens > 0
-            ? GenericText.Read(model, VocabularySweep(model.Tokenizer, Math.Min(SweepTokens, model.Info.VocabSize), context.Seed), hook, int.MaxValue, false, Name, context.CancellationToken)
+        // Quick profile: a quarter of the sweep, but never fewer than 4 d tokens (the reader must still span the space).
+        int sweepTokens = context.Profile == RunProfile.Quick ? Math.Min(SweepTokens, Math.Max(SweepTokens / 4, 4 * model.Info.HiddenSize)) : SweepTokens;
+        var sweep = sweepTokens > 0
+            ? GenericText.Read(model, VocabularySweep(model.Tokenizer, Math.Min(sweepTokens, model.Info.VocabSize), context.Seed), hook, int.MaxValue, false, Name, context.CancellationToken)
             : [];
         if (sequences.Count < 2) throw new MethodInputException($"{Name}: resource '{ResourceNames.InstructionFollowing}' gave {sequences.Count} conversation(s); the reader needs at least 2 (one held out).");
         int trainCount = Math.Clamp((int)Math.Round(sequences.Count * 0.8), 1, sequences.Count - 1);
