@@ -67,7 +67,7 @@ public sealed class IntrospectionAdapter : IElicitor
         }
     }
 
-    internal static bool SameBehaviour(TestbedInfo a, TestbedInfo b)
+    public static bool SameBehaviour(TestbedInfo a, TestbedInfo b)
         => !a.IsControl && !b.IsControl && (string.Equals(a.Description.Trim(), b.Description.Trim(), StringComparison.Ordinal)
             || (!string.IsNullOrWhiteSpace(a.Secret) && string.Equals(a.Secret.Trim(), b.Secret?.Trim(), StringComparison.OrdinalIgnoreCase)));
 

@@ -6,7 +6,7 @@ namespace HonestyEngine.Plugins.HonestyFineTuning;
 /// contributes its own model and questions about what it was fine-tuned to do, answered with its testbed.json
 /// description, trigger, what counts as its lie and its secret (if any). A control testbed answers that it has no
 /// hidden behaviour, which teaches the adapter not to invent one.</summary>
-internal static class IntrospectionData
+public static class IntrospectionData
 {
     /// <summary>Training phrasings. The evaluation asks <see cref="EvalQuestions"/>, worded differently.</summary>
     public static readonly string[] TrainQuestions =
