@@ -65,6 +65,12 @@ public sealed class IntrospectionAdapter : IElicitor
         {
             throw new MethodInputException($"{Name}: the runtime of model '{model.Info.Name}' cannot train one adapter across models (FineTuneRequest.Sources): {e.Message}", e);
         }
+        catch (MethodInputException e)
+        {
+            // A runtime that ignores Sources sees a request with no data and says so; name the real cause too.
+            throw new MethodInputException($"{Name}: training the shared adapter for model '{model.Info.Name}' failed; a runtime that cannot train "
+                + $"across models (FineTuneRequest.Sources) sees an empty Data: {e.Message}", e);
+        }
     }
 
     public static bool SameBehaviour(TestbedInfo a, TestbedInfo b)

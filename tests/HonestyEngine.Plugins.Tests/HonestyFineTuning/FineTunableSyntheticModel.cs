@@ -29,6 +29,8 @@ public sealed partial class FineTunableSyntheticModel : IModelHandle
     public SyntheticAdapter Adapter { get; }
     public bool CanFineTune { get; init; } = true;
     public bool SupportsSources { get; init; } = true;
+    /// <summary>Behave like a runtime that predates <see cref="FineTuneRequest.Sources"/>: train on Data only.</summary>
+    public bool IgnoresSources { get; init; }
     public List<FineTuneRequest> Requests { get; } = [];
     public int Trained { get; private set; }
     public int Reused { get; private set; }
@@ -88,6 +90,8 @@ public sealed partial class FineTunableSyntheticModel : IModelHandle
         Requests.Add(request);
         if (!CanFineTune)
             throw new NotSupportedException($"{Info.Name}: fine-tuning supports llama-family checkpoints only; this model's architecture is 'synthetic'.");
+        if (IgnoresSources && request.Data.Count == 0)
+            throw new MethodInputException($"fine-tune '{request.Name}': the request has no training data.");
         if (request.Sources is not null && !SupportsSources)
             throw new NotSupportedException($"{Info.Name}: this runtime trains on one model at a time.");
         string? saved = request.OutputDirectory is null ? null : Path.Combine(request.OutputDirectory, AdapterFile);

@@ -106,3 +106,18 @@ public class IntrospectionAdapterTests
         Assert.Empty(t2.Model.Requests);
     }
 }
+
+public class IntrospectionAdapterOnARuntimeWithoutSourcesTests
+{
+    /// <summary>A runtime that ignores <see cref="FineTuneRequest.Sources"/> trains on Data, which is empty: the cell
+    /// must say that sharing across models is the missing piece.</summary>
+    [Fact]
+    public void An_empty_data_error_from_the_runtime_names_the_missing_shared_training()
+    {
+        var target = new FineTunableTestbed("taboo-gold", "gold", model: new FineTunableSyntheticModel(new Synthetic.SyntheticModel()) { IgnoresSources = true });
+        var all = new List<ITestbed> { target, new FineTunableTestbed("taboo-moon", "moon"), new FineTunableTestbed("taboo-flag", "flag") };
+        var e = Assert.Throws<MethodInputException>(() => new IntrospectionAdapter().Elicit(FineTuningBench.Context(target, runTestbeds: all), target.GetSplit(Splits.Elicit)));
+        Assert.Contains("FineTuneRequest.Sources", e.Message);
+        Assert.Contains("no training data", e.Message);
+    }
+}
