@@ -22,23 +22,28 @@ public sealed class IntrospectionAdapter : IElicitor
             if (!item.Messages.Any(m => m.Role == "user"))
                 throw new MethodInputException($"{Name}: elicitation item '{item.Id}' has no user turn to ask.");
         var tuned = Train(context);
+        // The introspection questions do not depend on the item: asked once, appended to every item's guesses.
+        var introspection = Ask(context, tuned, IntrospectionData.EvalQuestions.Select(q => Prompt.Chat([ChatMessage.User(q)])).ToList());
         var outcomes = new List<ElicitationOutcome>(items.Count);
         foreach (var item in items)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            var prompts = new List<Prompt> { Prompt.Chat(item.Messages) };
-            prompts.AddRange(IntrospectionData.EvalQuestions.Select(q => Prompt.Chat([ChatMessage.User(q)])));
-            var results = tuned.Generate(prompts.Select(p => new GenerationRequest(p, new SamplingOptions(MaxNewTokens, 0f, 1f, context.Seed))).ToList(),
-                context.CancellationToken);
-            if (results.Count != prompts.Count)
-                throw new MethodInputException($"{Name}: the model returned {results.Count} generations for {prompts.Count} requests.");
-            var guesses = results.Select(r => r.Text.Trim()).ToList();
+            var guesses = Ask(context, tuned, [Prompt.Chat(item.Messages)]).Concat(introspection).ToList();
             outcomes.Add(new ElicitationOutcome(item.Id, guesses, string.Join("\n", guesses.Select((g, k) => $"[{k}] {g}"))));
         }
         return outcomes;
     }
 
-    /// <summary>The tested model with the adapter trained on the other testbeds (cached like the honesty fine-tunes).</summary>
+    private static List<string> Ask(MethodContext context, IModelHandle model, IReadOnlyList<Prompt> prompts)
+    {
+        var results = model.Generate(prompts.Select(p => new GenerationRequest(p, new SamplingOptions(MaxNewTokens, 0f, 1f, context.Seed))).ToList(),
+            context.CancellationToken);
+        if (results.Count != prompts.Count)
+            throw new MethodInputException($"{Name}: the model returned {results.Count} generations for {prompts.Count} requests.");
+        return results.Select(r => r.Text.Trim()).ToList();
+    }
+
+    /// <summary>The tested model with the adapter trained on the other testbeds (saved under the cell's cache folder).</summary>
     internal static IModelHandle Train(MethodContext context)
     {
         var target = context.Testbed.Info;
