@@ -20,6 +20,10 @@ public class MethodContext
     /// It survives reruns and is keyed like the cell.</summary>
     public required string CacheDirectory { get; init; }
     public CancellationToken CancellationToken { get; init; }
+    /// <summary>Every testbed available to the run (all discovered, not only those selected; this cell's included),
+    /// for methods that learn across testbeds with known behaviours and leave this one out (the introspection adapter).
+    /// Empty when the host supplies none.</summary>
+    public IReadOnlyList<ITestbed> RunTestbeds { get; init; } = [];
     /// <summary>Free-form progress lines, kept in the cell's log.</summary>
     public Action<string> Log { get; init; } = _ => { };
 

@@ -68,7 +68,24 @@ public sealed record FineTuneRequest(
     int BatchSize = 8,
     int Seed = 0,
     /// <summary>Optional edits applied while training (preventative steering).</summary>
-    HookSpec? TrainingHooks = null);
+    HookSpec? TrainingHooks = null)
+{
+    /// <summary>Where to save the trained adapter (or checkpoint), e.g. under a cell's
+    /// <see cref="MethodContext.CacheDirectory"/>. The caller makes the folder specific to the request (name,
+    /// data and hyperparameters), so a runtime that supports it opens a complete adapter already saved there
+    /// instead of training again (a rerun reuses it). Null: the runtime's own temporary folder.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Train one adapter shared by several models instead of on this handle alone (Shenoy et al.'s
+    /// introspection adapter: one LoRA across many fine-tunes of the same base). Each source's model is trained
+    /// on its own data with the shared adapter; the handle FineTune is called on gets that adapter and
+    /// <see cref="Data"/> is left empty. Runtimes that cannot train across models throw
+    /// <see cref="NotSupportedException"/>. Null: train on this handle with <see cref="Data"/>.</summary>
+    public IReadOnlyList<FineTuneSource>? Sources { get; init; }
+}
+
+/// <summary>One model and its training data in a shared-adapter fine-tune (<see cref="FineTuneRequest.Sources"/>).</summary>
+public sealed record FineTuneSource(IModelHandle Model, IReadOnlyList<DatasetItem> Data);
 
 /// <summary>A loaded language model, as the methods see it. The transformer runtime implements it.</summary>
 public interface IModelHandle : IDisposable

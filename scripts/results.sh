@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Regenerates the committed comparison report, docs/results.md and docs/results.html: every method on every
+# built-in testbed in the quick profile (the same run as the README's main command, with --quick), seed 0.
+# Extra arguments are passed to `honesty run` (for example --parallel 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=results/docs
+rm -rf "$out"
+dotnet run -c Release --project src/HonestyEngine.Cli -- run --quick --seed 0 --out "$out" "$@"
+mkdir -p docs
+cp "$out/report.md" docs/results.md
+cp "$out/report.html" docs/results.html
+for svg in "$out"/*.svg; do [ -e "$svg" ] && cp "$svg" docs/; done
+echo "wrote docs/results.md and docs/results.html"
