@@ -12,7 +12,9 @@ namespace HonestyEngine.Plugins.Probes;
         + "honest and deceptive text is in the dictionary's training distribution). "
         + "Scaled to our model sizes: 8x expansion, k = 16, "
         + "up to 4096 training tokens, 20 epochs of Adam at lr 1e-3 (Gao et al. train 16M-latent SAEs on billions of "
-        + "tokens). Layer is a fraction of depth (0.5 = middle, 0.2 = Liars' Bench).")]
+        + "tokens). Layer is a fraction of depth (0.5 = middle, 0.2 = Liars' Bench).",
+    // Version 2: the shared TopKSae optimiser became vectorised float Adam; numbers shift slightly, so old cells are not reused.
+    Version = "2")]
 public sealed class SaeFeatureDetector : IDetector
 {
     [Params(0.5, 0.2)]
