@@ -10,5 +10,5 @@ dotnet run -c Release --project src/HonestyEngine.Cli -- run --quick --seed 0 --
 mkdir -p docs
 cp "$out/report.md" docs/results.md
 cp "$out/report.html" docs/results.html
-for svg in "$out"/*.svg; do [ -e "$svg" ] && cp "$svg" docs/; done
+rm -rf docs/plots && cp -r "$out/plots" docs/plots
 echo "wrote docs/results.md and docs/results.html"

@@ -39,8 +39,7 @@ public sealed class HtmlExporter : IExporter
         if (tables.Count == 0) sb.Append("<p>No cells to report.</p>\n");
         foreach (var table in tables)
         {
-            var colorIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var row in table.Rows) colorIndex[row.Method] = colorIndex.Count;
+            var colorIndex = RocPlots.ColorIndex(table);
 
             sb.Append($"<section id=\"{table.Kind}\" class=\"kind\">\n<h2>{ReportTable.KindTitle(table.Kind)}: {Html.Escape(MetricNames.Display(table.Metric))}</h2>\n");
             sb.Append("<p class=\"explain\">").Append(Html.Escape(RunSummary.HeadlineExplanation(table.Kind))).Append("</p>\n");
@@ -117,44 +116,10 @@ public sealed class HtmlExporter : IExporter
     /// <summary>One ROC plot per testbed, one curve per detector whose eval split has both lies and honest samples.</summary>
     private static void RocSection(StringBuilder sb, ReportData data, ReportTable table, IReadOnlyDictionary<string, int> colorIndex)
     {
-        var byCell = data.Samples.GroupBy(s => (s.Testbed, s.Method)).ToDictionary(g => g.Key, g => g.ToList());
         sb.Append("<h3>ROC curves (eval lies vs eval honest)</h3>\n<div class=\"rocs\">\n");
-        for (int j = 0; j < table.Testbeds.Count; j++)
-        {
-            string testbed = table.Testbeds[j];
-            var curves = new List<RocSvg.Curve>();
-            var missing = new List<string>();
-            foreach (var row in table.Rows)
-            {
-                if (row.Cells[j] is not { Status: CellStatus.Ok }) continue;
-                if (!byCell.TryGetValue((testbed, row.Method), out var samples))
-                {
-                    missing.Add($"{row.Method}: no samples");
-                    continue;
-                }
-                var lies = Scores(samples, "eval", 1);
-                var honest = Scores(samples, "eval", 0);
-                if (lies.Length == 0 || honest.Length == 0)
-                {
-                    missing.Add($"{row.Method}: no ROC ({(lies.Length == 0 ? "no lies" : "no honest samples")} in eval)");
-                    continue;
-                }
-                var control = samples.Where(s => s.Split == "control" && s.Score is not null).Select(s => s.Score!.Value).ToArray();
-                (double, double)? operating = null;
-                if (control.Length > 0)
-                {
-                    double t = new ControlThreshold(control, MetricOptions.Default.ControlFpr).Threshold;
-                    operating = (ControlThreshold.FractionAbove(honest, t), ControlThreshold.FractionAbove(lies, t));
-                }
-                curves.Add(new RocSvg.Curve(row.Method, colorIndex[row.Method], RocCurve.Compute(lies, honest), operating,
-                    row.Value(j, MetricNames.Auroc)?.Value));
-            }
-            sb.Append("<figure>\n<figcaption>").Append(Html.Escape(testbed)).Append("</figcaption>\n")
-              .Append(RocSvg.Render(testbed, curves, missing)).Append("</figure>\n");
-        }
+        foreach (var figure in RocPlots.Render(data, table, colorIndex))
+            sb.Append("<figure>\n<figcaption>").Append(Html.Escape(figure.Testbed)).Append("</figcaption>\n")
+              .Append(figure.Svg).Append("</figure>\n");
         sb.Append("</div>\n");
     }
-
-    private static double[] Scores(List<SampleRecord> samples, string split, int label) =>
-        samples.Where(s => s.Split == split && s.Label == label && s.Score is not null).Select(s => s.Score!.Value).ToArray();
 }

@@ -21,11 +21,13 @@ public sealed class MarkdownExporter : IExporter
           .Append("\"n/a\" marks a metric that is undefined for the cell (the reason is listed below the table); ")
           .Append("it is never replaced by a placeholder such as 0.5.\n");
 
+        var plots = PlotFiles.For(data);
         foreach (var table in ReportTable.BuildAll(r))
         {
             sb.Append("\n## ").Append(ReportTable.KindTitle(table.Kind)).Append(": ").Append(MetricNames.Display(table.Metric)).Append("\n\n");
             sb.Append(RunSummary.HeadlineExplanation(table.Kind)).Append("\n\n");
             Headline(sb, table);
+            Figures(sb, plots.Where(p => p.Kind == table.Kind));
             AllMetrics(sb, r, table.Kind);
             Notes(sb, r, table.Kind);
         }
@@ -51,6 +53,13 @@ public sealed class MarkdownExporter : IExporter
         }
         if (table.Rows.Any(row => row.Mean is not null && row.MeanOver < table.Testbeds.Count))
             sb.Append("\nMean: over the testbeds where the metric is defined; (k/m) marks a mean over k of the m testbeds, which is not comparable with a full mean.\n");
+    }
+
+    /// <summary>Links to the SVG files written next to report.md (see <see cref="PlotFiles"/>).</summary>
+    private static void Figures(StringBuilder sb, IEnumerable<PlotFiles.Plot> plots)
+    {
+        sb.Append("\n### Figures\n\n");
+        foreach (var p in plots) sb.Append("![").Append(Escape(p.Caption)).Append("](").Append(p.RelativePath).Append(")\n");
     }
 
     private static void AllMetrics(StringBuilder sb, RunResults r, string kind)

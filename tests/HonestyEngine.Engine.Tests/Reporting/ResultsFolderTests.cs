@@ -34,6 +34,22 @@ public sealed class ResultsFolderTests : IDisposable
     }
 
     [Fact]
+    public void Every_figure_report_md_links_to_is_written_as_an_svg_file()
+    {
+        ResultsFolder.Rescore(_dir);
+        var markdown = File.ReadAllText(Path.Combine(_dir, "report.md"));
+        var links = System.Text.RegularExpressions.Regex.Matches(markdown, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains("plots/detector-heatmap.svg", links);
+        Assert.Contains(links, l => l.StartsWith("plots/roc-", StringComparison.Ordinal));
+        foreach (var link in links)
+        {
+            var path = Path.Combine(_dir, link);
+            Assert.True(File.Exists(path), $"report.md links to {link}, which was not written");
+            Assert.StartsWith("<svg", File.ReadAllText(path).TrimStart());
+        }
+    }
+
+    [Fact]
     public void Rescore_recomputes_metrics_from_the_samples_not_from_results_json()
     {
         // Flip every lie of one cell to honest except one: its AUROC must change, its metadata must not.
