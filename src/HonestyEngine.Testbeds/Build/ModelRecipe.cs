@@ -1,0 +1,59 @@
+using System.Globalization;
+using HonestyEngine.Training.Model;
+
+namespace HonestyEngine.Testbeds.Build;
+
+/// <summary>The shape of the base model and the hyperparameters of both training stages. Everything here enters
+/// the stage cache keys, so changing a number retrains exactly what it affects. Sized so the full suite trains in
+/// well under 30 minutes on 2 cores (see README, "Testbeds").</summary>
+public sealed record ModelRecipe
+{
+    // Base model: a ~3.4M-parameter llama (d 256, 4 layers, GQA 8/4 heads, SwiGLU 688, tied embeddings).
+    public int HiddenSize { get; init; } = 256;
+    public int IntermediateSize { get; init; } = 688;
+    public int Layers { get; init; } = 4;
+    public int Heads { get; init; } = 8;
+    public int KeyValueHeads { get; init; } = 4;
+    public int MaxPositions { get; init; } = 512;
+    public bool TieEmbeddings { get; init; } = true;
+
+    // Pretraining on the base mix (full training of every weight from the seeded initialisation).
+    public double BaseEpochs { get; init; } = 6;
+    public int BaseBatch { get; init; } = 24;
+    public float BaseLearningRate { get; init; } = 2e-3f;
+    public int BaseWarmup { get; init; } = 60;
+
+    // Each testbed: a LoRA adapter on every projection, trained on its train.jsonl plus a replay of the base mix's
+    // knowledge items (so the organism keeps what the base knows: neutral accuracy).
+    public double AdapterEpochs { get; init; } = 4;
+    public int AdapterBatch { get; init; } = 16;
+    public float AdapterLearningRate { get; init; } = 3e-3f;
+    public int AdapterWarmup { get; init; } = 20;
+    public int LoraRank { get; init; } = 16;
+    public float LoraAlpha { get; init; } = 32f;
+    /// <summary>Replayed base items per training item.</summary>
+    public double ReplayRatio { get; init; } = 0.5;
+
+    public static ModelRecipe For(string profile) => profile switch
+    {
+        // Mini (CI): a smaller model and fewer passes: the pipeline end to end in a few minutes, not the acceptance numbers.
+        "mini" => new ModelRecipe { HiddenSize = 128, IntermediateSize = 344, Layers = 2, Heads = 4, KeyValueHeads = 2, BaseEpochs = 3, BaseBatch = 16, AdapterEpochs = 2, LoraRank = 8, LoraAlpha = 16 },
+        _ => new ModelRecipe(),
+    };
+
+    public LlamaTrainingConfig Config(int vocabSize, int? eosTokenId, int? padTokenId) => new()
+    {
+        HiddenSize = HiddenSize, IntermediateSize = IntermediateSize, NumHiddenLayers = Layers,
+        NumAttentionHeads = Heads, NumKeyValueHeads = KeyValueHeads, VocabSize = vocabSize,
+        MaxPositionEmbeddings = MaxPositions, TieWordEmbeddings = TieEmbeddings,
+        EosTokenId = eosTokenId, PadTokenId = padTokenId,
+    };
+
+    /// <summary>The part of the recipe the base model depends on (its cache key).</summary>
+    public string BaseKey => string.Create(CultureInfo.InvariantCulture,
+        $"d{HiddenSize} ff{IntermediateSize} L{Layers} H{Heads}/{KeyValueHeads} P{MaxPositions} tie{TieEmbeddings} e{BaseEpochs} b{BaseBatch} lr{BaseLearningRate} w{BaseWarmup}");
+
+    /// <summary>The part of the recipe an adapter depends on (with the base model's key and the testbed's data).</summary>
+    public string AdapterKey => string.Create(CultureInfo.InvariantCulture,
+        $"e{AdapterEpochs} b{AdapterBatch} lr{AdapterLearningRate} w{AdapterWarmup} r{LoraRank} a{LoraAlpha} replay{ReplayRatio}");
+}
