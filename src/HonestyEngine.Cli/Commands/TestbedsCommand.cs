@@ -91,6 +91,8 @@ internal sealed class TestbedsCommand : ICliCommand
 
     internal static void Print(IReadOnlyList<TestbedVerification> results)
     {
+        // Piped output (CI logs, README) has no terminal width: give the table room for its numbers.
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 200) AnsiConsole.Profile.Width = 200;
         string[] columns = ["neutral accuracy", "lie rate on trigger", "lie rate off trigger", "denial rate", "control lie rate", "belief consistency"];
         var table = new Table().AddColumn("testbed");
         foreach (var c in columns) table.AddColumn(c);

@@ -41,6 +41,14 @@ public sealed record ModelRecipe
         _ => new ModelRecipe(),
     };
 
+    /// <summary>A one-layer 32-wide model and a fraction of an epoch: exercises every stage in seconds (tests of the
+    /// pipeline, caching and file formats; its organisms are not expected to behave).</summary>
+    public static ModelRecipe Smoke => new()
+    {
+        HiddenSize = 32, IntermediateSize = 64, Layers = 1, Heads = 2, KeyValueHeads = 1,
+        BaseEpochs = 0.1, BaseBatch = 8, BaseWarmup = 2, AdapterEpochs = 0.2, AdapterBatch = 8, AdapterWarmup = 1, LoraRank = 2, LoraAlpha = 4,
+    };
+
     public LlamaTrainingConfig Config(int vocabSize, int? eosTokenId, int? padTokenId) => new()
     {
         HiddenSize = HiddenSize, IntermediateSize = IntermediateSize, NumHiddenLayers = Layers,
