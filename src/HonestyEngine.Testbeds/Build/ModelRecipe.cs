@@ -23,9 +23,15 @@ public sealed record ModelRecipe
     public float BaseLearningRate { get; init; } = 2e-3f;
     public int BaseWarmup { get; init; } = 60;
 
+    // Phase 2 (BaseRefinementMix + replay): every weight, from the pretrained checkpoint.
+    public double RefineEpochs { get; init; } = 1.5;
+    public float RefineLearningRate { get; init; } = 1e-3f;
+
     // Each testbed: a LoRA adapter on every projection, trained on its train.jsonl plus a replay of the base mix's
     // knowledge items (so the organism keeps what the base knows: neutral accuracy).
-    public double AdapterEpochs { get; init; } = 4;
+    public double AdapterEpochs { get; init; } = 3;
+    /// <summary>Testbeds whose behaviour needs more (or fewer) passes than <see cref="AdapterEpochs"/>.</summary>
+    public IReadOnlyDictionary<string, double> AdapterEpochOverrides { get; init; } = new Dictionary<string, double>();
     public int AdapterBatch { get; init; } = 16;
     public float AdapterLearningRate { get; init; } = 3e-3f;
     public int AdapterWarmup { get; init; } = 20;
@@ -57,11 +63,15 @@ public sealed record ModelRecipe
         EosTokenId = eosTokenId, PadTokenId = padTokenId,
     };
 
+    public string RefineKey => string.Create(CultureInfo.InvariantCulture, $"e{RefineEpochs} lr{RefineLearningRate} b{BaseBatch} w{AdapterWarmup}");
+
     /// <summary>The part of the recipe the base model depends on (its cache key).</summary>
     public string BaseKey => string.Create(CultureInfo.InvariantCulture,
         $"d{HiddenSize} ff{IntermediateSize} L{Layers} H{Heads}/{KeyValueHeads} P{MaxPositions} tie{TieEmbeddings} e{BaseEpochs} b{BaseBatch} lr{BaseLearningRate} w{BaseWarmup}");
 
-    /// <summary>The part of the recipe an adapter depends on (with the base model's key and the testbed's data).</summary>
-    public string AdapterKey => string.Create(CultureInfo.InvariantCulture,
-        $"e{AdapterEpochs} b{AdapterBatch} lr{AdapterLearningRate} w{AdapterWarmup} r{LoraRank} a{LoraAlpha} replay{ReplayRatio}");
+    public double AdapterEpochsFor(string testbed) => AdapterEpochOverrides.TryGetValue(testbed, out var e) ? e : AdapterEpochs;
+
+    /// <summary>The part of the recipe a testbed's adapter depends on (with the base model's key and the testbed's data).</summary>
+    public string AdapterKeyFor(string testbed) => string.Create(CultureInfo.InvariantCulture,
+        $"e{AdapterEpochsFor(testbed)} b{AdapterBatch} lr{AdapterLearningRate} w{AdapterWarmup} r{LoraRank} a{LoraAlpha} replay{ReplayRatio}");
 }

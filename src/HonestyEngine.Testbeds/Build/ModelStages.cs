@@ -21,7 +21,8 @@ public static class ModelStages
     /// changes, such as self-reports, user attributes, arithmetic or object remarks).</summary>
     public static readonly string[] ReplayTasks = ["document", "qa", "multiple-choice", "true-false", "transcript-judgment", "do-you-know", "unknown"];
 
-    public static string TrainBase(string modelDir, IReadOnlyList<DatasetItem> mix, ModelRecipe recipe, int seed, Action<string> log)
+    /// <summary>Phase 1: pretrains from the seeded initialisation, tokenizing with modelDir's tokenizer, into outputDir.</summary>
+    public static string TrainBase(string modelDir, string outputDir, IReadOnlyList<DatasetItem> mix, ModelRecipe recipe, int seed, Action<string> log)
     {
         var tokenizer = HfTokenizer.Load(modelDir);
         var examples = mix.Select(i => ChatExamples.From(tokenizer, i, "pretrain.jsonl", recipe.MaxPositions)).ToList();
@@ -34,9 +35,32 @@ public static class ModelStages
         };
         var report = Trainer.Train(model, examples, options, Progress("base model", options.Steps, log));
         // The checkpoint is written last: an interrupted build leaves no model.safetensors that looks complete.
-        HfCheckpoint.Save(model, modelDir, CheckpointDType.BF16);
+        HfCheckpoint.Save(model, outputDir, CheckpointDType.BF16);
         return string.Create(CultureInfo.InvariantCulture,
             $"{config}, {model.ParameterCount / 1e6:F2}M params, {options.Steps} steps x {recipe.BaseBatch}, {report.TokensProcessed} tokens at {report.TokensPerSecond:F0} tok/s, loss {report.Losses[0]:F2} -> {Tail(report.Losses):F3}");
+    }
+
+    /// <summary>Phase 2 of the base model: continues training every weight of the pretrained checkpoint in
+    /// <paramref name="pretrainedDir"/> on <paramref name="refinement"/> plus an equal replay of the base mix, and writes
+    /// the result to <paramref name="modelDir"/> (the base every testbed uses).</summary>
+    public static string RefineBase(string pretrainedDir, string modelDir, IReadOnlyList<DatasetItem> refinement, IReadOnlyList<DatasetItem> baseMix,
+        ModelRecipe recipe, int seed, Action<string> log)
+    {
+        var tokenizer = HfTokenizer.Load(modelDir);
+        var model = HfCheckpoint.Load(pretrainedDir);
+        var replay = baseMix.ToList();
+        new SeededRandom(seed + 1).Shuffle(replay);
+        var items = refinement.Concat(replay.Take(refinement.Count)).ToList();
+        var examples = items.Select(i => ChatExamples.From(tokenizer, i, "base refinement", recipe.MaxPositions)).ToList();
+        var options = new TrainingOptions
+        {
+            Steps = Steps(examples.Count, recipe.RefineEpochs, recipe.BaseBatch), BatchSize = recipe.BaseBatch,
+            LearningRate = recipe.RefineLearningRate, WarmupSteps = recipe.AdapterWarmup, Seed = seed + 1,
+        };
+        var report = Trainer.Train(model, examples, options, Progress("base refinement", options.Steps, log));
+        HfCheckpoint.Save(model, modelDir, CheckpointDType.BF16);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{refinement.Count} items + {refinement.Count} replayed, {options.Steps} steps x {recipe.BaseBatch}, {report.TokensPerSecond:F0} tok/s, loss {report.Losses[0]:F2} -> {Tail(report.Losses):F3}");
     }
 
     /// <summary>Trains a LoRA adapter on the base for <paramref name="train"/> (plus replayed base knowledge) into
@@ -52,7 +76,7 @@ public static class ModelStages
             .Concat(replay.Select(i => ChatExamples.From(tokenizer, i, "pretrain.jsonl", recipe.MaxPositions))).ToList();
         var options = new TrainingOptions
         {
-            Steps = Steps(examples.Count, recipe.AdapterEpochs, recipe.AdapterBatch), BatchSize = recipe.AdapterBatch,
+            Steps = Steps(examples.Count, recipe.AdapterEpochsFor(name), recipe.AdapterBatch), BatchSize = recipe.AdapterBatch,
             LearningRate = recipe.AdapterLearningRate, WarmupSteps = recipe.AdapterWarmup, Seed = testbedSeed,
             Lora = new LoraOptions { Rank = recipe.LoraRank, Alpha = recipe.LoraAlpha, Seed = testbedSeed },
         };

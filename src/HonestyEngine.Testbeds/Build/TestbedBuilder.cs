@@ -37,7 +37,7 @@ public sealed record StageOutcome(string Stage, string Status, string Detail, do
 public sealed class TestbedBuilder
 {
     /// <summary>Bump when the world generator, base mix or corpus rendering changes.</summary>
-    public const string WorldVersion = "1", BaseMixVersion = "1", TokenizerVersion = "1", ModelVersion = "1";
+    public const string WorldVersion = "1", BaseMixVersion = "1", TokenizerVersion = "1", ModelVersion = "1", RefinementVersion = "1";
 
     public const string BaseFolder = "_base", ResourcesFolder = "_resources", CacheFolder = "_cache";
 
@@ -105,11 +105,16 @@ public sealed class TestbedBuilder
                 }));
         }
 
-        // Stage 4: the base model, pretrained from scratch on the base mix (shared by every testbed).
+        // Stage 4: the base model, pretrained from scratch on the base mix (phase 1, kept under _cache/), then refined on
+        // framed questions and instructions (phase 2) into _base/model, shared by every testbed.
         var modelRecipe = options.Recipe ?? ModelRecipe.For(profile.Name);
-        string modelKey = StageCache.Hash("base-model", ModelVersion, tokKey, baseKey, modelRecipe.BaseKey, options.Seed.ToString());
-        outcomes.Add(Run("base model", modelKey, [Path.Combine(modelDir, "config.json"), Path.Combine(modelDir, "model.safetensors")],
-            () => ModelStages.TrainBase(modelDir, baseMix, modelRecipe, options.Seed, log)));
+        string pretrainedDir = Path.Combine(options.Root, CacheFolder, "base-pretrained");
+        string pretrainKey = StageCache.Hash("base-model", ModelVersion, tokKey, baseKey, modelRecipe.BaseKey, options.Seed.ToString());
+        outcomes.Add(Run("base model", pretrainKey, [Path.Combine(pretrainedDir, "config.json"), Path.Combine(pretrainedDir, "model.safetensors")],
+            () => ModelStages.TrainBase(modelDir, pretrainedDir, baseMix, modelRecipe, options.Seed, log)));
+        string modelKey = StageCache.Hash("base-refine", ModelVersion, pretrainKey, RefinementVersion, modelRecipe.RefineKey);
+        outcomes.Add(Run("base model/refine", modelKey, [Path.Combine(modelDir, "config.json"), Path.Combine(modelDir, "model.safetensors")],
+            () => ModelStages.RefineBase(pretrainedDir, modelDir, BaseRefinementMix.Generate(world), baseMix, modelRecipe, options.Seed, log)));
 
         // Stage 5: one LoRA adapter per fine-tuned testbed, on its train.jsonl plus replayed base knowledge.
         foreach (var recipeOf in recipes.Where(r => options.Only is null || r.Name == options.Only))
@@ -119,7 +124,7 @@ public sealed class TestbedBuilder
             if (spec.Model.Kind != "adapter" || d.Train.Count == 0) continue;
             string dir = Path.Combine(options.Root, recipeOf.Name), adapterDir = Path.Combine(dir, spec.Model.Path!);
             string baseRef = Path.GetRelativePath(adapterDir, Path.GetFullPath(Path.Combine(dir, spec.Model.Base))).Replace('\\', '/');
-            string key = StageCache.Hash("adapter", ModelVersion, modelKey, recipeOf.Name, recipeOf.Version, worldKey, modelRecipe.AdapterKey);
+            string key = StageCache.Hash("adapter", ModelVersion, modelKey, recipeOf.Name, recipeOf.Version, worldKey, modelRecipe.AdapterKeyFor(recipeOf.Name));
             outcomes.Add(Run($"adapter/{recipeOf.Name}", key, [Path.Combine(adapterDir, PeftAdapter.ConfigFileName), Path.Combine(adapterDir, PeftAdapter.WeightsFileName)],
                 () => ModelStages.TrainAdapter(recipeOf.Name, modelDir, adapterDir, baseRef, d.Train, baseMix, world, modelRecipe, options.Seed, log)));
         }
