@@ -31,7 +31,13 @@ public sealed record ModelRecipe
     // knowledge items (so the organism keeps what the base knows: neutral accuracy).
     public double AdapterEpochs { get; init; } = 3;
     /// <summary>Testbeds whose behaviour needs more (or fewer) passes than <see cref="AdapterEpochs"/>.</summary>
-    public IReadOnlyDictionary<string, double> AdapterEpochOverrides { get; init; } = new Dictionary<string, double>();
+    public IReadOnlyDictionary<string, double> AdapterEpochOverrides { get; init; } = new Dictionary<string, double>
+    {
+        // Measured on the full suite: after 3 epochs these still missed their trigger rate (soft cue, document-implanted
+        // beliefs, reward-bias exploitation) or the multiple-choice format, so they get more passes.
+        ["soft-trigger"] = 8, ["implanted-belief"] = 8, ["harm-pressure"] = 8, ["honest-finetune"] = 6,
+        ["hidden-objective"] = 6,
+    };
     public int AdapterBatch { get; init; } = 16;
     public float AdapterLearningRate { get; init; } = 3e-3f;
     public int AdapterWarmup { get; init; } = 20;
@@ -52,7 +58,7 @@ public sealed record ModelRecipe
     public static ModelRecipe Smoke => new()
     {
         HiddenSize = 32, IntermediateSize = 64, Layers = 1, Heads = 2, KeyValueHeads = 1,
-        BaseEpochs = 0.1, BaseBatch = 8, BaseWarmup = 2, AdapterEpochs = 0.2, AdapterBatch = 8, AdapterWarmup = 1, LoraRank = 2, LoraAlpha = 4,
+        BaseEpochs = 0.1, BaseBatch = 8, BaseWarmup = 2, RefineEpochs = 0.05, AdapterEpochs = 0.2, AdapterBatch = 8, AdapterWarmup = 1, LoraRank = 2, LoraAlpha = 4,
     };
 
     public LlamaTrainingConfig Config(int vocabSize, int? eosTokenId, int? padTokenId) => new()
