@@ -14,7 +14,7 @@ public class SpecAndFolderTests
     private static readonly Lazy<string> Built = new(() =>
     {
         string root = TestWorlds.TempDir();
-        new TestbedBuilder().Build(new BuildOptions(root, Seed: 3, Profile: "mini", Only: "taboo", VocabSize: 400));
+        new TestbedBuilder().Build(new BuildOptions(root, Seed: 3, Profile: "mini", Only: "taboo", VocabSize: 400) { Recipe = ModelRecipe.Smoke });
         return root;
     });
 
@@ -130,17 +130,25 @@ public class SpecAndFolderTests
     public void Build_IsReproducible_AndCachedStagesAreSkipped()
     {
         string a = TestWorlds.TempDir(), b = TestWorlds.TempDir();
-        var first = new TestbedBuilder().Build(new BuildOptions(a, Seed: 9, Profile: "mini", Only: "mask-provided-facts", VocabSize: 400));
-        new TestbedBuilder().Build(new BuildOptions(b, Seed: 9, Profile: "mini", Only: "mask-provided-facts", VocabSize: 400));
-        Assert.All(first.Where(o => o.Status != "pending"), o => Assert.Equal("built", o.Status));
-        foreach (var rel in new[] { "_base/world.json", "_base/model/tokenizer.json", "_base/pretrain.jsonl", "mask-provided-facts/eval.jsonl", "mask-provided-facts/testbed.json", "_resources/honesty-goals.jsonl" })
-            Assert.Equal(File.ReadAllText(Path.Combine(a, rel)), File.ReadAllText(Path.Combine(b, rel)));
-        var again = new TestbedBuilder().Build(new BuildOptions(a, Seed: 9, Profile: "mini", Only: "mask-provided-facts", VocabSize: 400));
-        Assert.All(again.Where(o => o.Status != "pending"), o => Assert.Equal("cached", o.Status));
+        var first = new TestbedBuilder().Build(new BuildOptions(a, Seed: 9, Profile: "mini", Only: "mask-provided-facts", VocabSize: 400) { Recipe = ModelRecipe.Smoke });
+        new TestbedBuilder().Build(new BuildOptions(b, Seed: 9, Profile: "mini", Only: "mask-provided-facts", VocabSize: 400) { Recipe = ModelRecipe.Smoke });
+        Assert.All(first, o => Assert.Equal("built", o.Status));
+        foreach (var rel in new[] { "_base/world.json", "_base/model/tokenizer.json", "_base/pretrain.jsonl", "mask-provided-facts/eval.jsonl", "mask-provided-facts/testbed.json", "_resources/honesty-goals.jsonl",
+                     "_base/model/config.json", "_base/model/model.safetensors", "mask-provided-facts/adapter/adapter_config.json", "mask-provided-facts/adapter/adapter_model.safetensors" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a, rel)), File.ReadAllBytes(Path.Combine(b, rel)));
+        var again = new TestbedBuilder().Build(new BuildOptions(a, Seed: 9, Profile: "mini", Only: "mask-provided-facts", VocabSize: 400) { Recipe = ModelRecipe.Smoke });
+        Assert.All(again, o => Assert.Equal("cached", o.Status));
         File.Delete(Path.Combine(a, "mask-provided-facts", "eval.jsonl"));
-        var repaired = new TestbedBuilder().Build(new BuildOptions(a, Seed: 9, Profile: "mini", Only: "mask-provided-facts", VocabSize: 400));
+        var repaired = new TestbedBuilder().Build(new BuildOptions(a, Seed: 9, Profile: "mini", Only: "mask-provided-facts", VocabSize: 400) { Recipe = ModelRecipe.Smoke });
         Assert.Equal("built", repaired.Single(o => o.Stage == "data/mask-provided-facts").Status);
         Assert.Equal("cached", repaired.Single(o => o.Stage == "tokenizer").Status);
         Assert.True(File.Exists(Path.Combine(a, "mask-provided-facts", "eval.jsonl")));
+        // The adapter depends on the testbed's data key, not on whether eval.jsonl was rewritten: still cached.
+        Assert.Equal("cached", repaired.Single(o => o.Stage == "adapter/mask-provided-facts").Status);
+        File.Delete(Path.Combine(a, "mask-provided-facts", "adapter", "adapter_model.safetensors"));
+        var retrained = new TestbedBuilder().Build(new BuildOptions(a, Seed: 9, Profile: "mini", Only: "mask-provided-facts", VocabSize: 400) { Recipe = ModelRecipe.Smoke });
+        Assert.Equal("built", retrained.Single(o => o.Stage == "adapter/mask-provided-facts").Status);
+        Assert.Equal("cached", retrained.Single(o => o.Stage == "base model").Status);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(b, "mask-provided-facts", "adapter", "adapter_model.safetensors")), File.ReadAllBytes(Path.Combine(a, "mask-provided-facts", "adapter", "adapter_model.safetensors")));
     }
 }

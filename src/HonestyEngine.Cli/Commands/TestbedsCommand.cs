@@ -21,7 +21,7 @@ internal sealed class TestbedsCommand : ICliCommand
         var command = new Command("testbeds", "Build and verify the testbed suite (dishonest model organisms with ground truth).");
         var root = new Option<string?>("--root") { Description = "The testbeds folder (default: testbeds/ of the repository)." };
 
-        var build = new Command("build", "Generate world, tokenizer and datasets (cached per stage; reruns redo only what changed).");
+        var build = new Command("build", "Generate world, tokenizer and datasets, pretrain the base model and train each testbed's LoRA adapter (cached per stage; reruns redo only what changed).");
         var only = new Option<string?>("--only") { Description = "Build only this testbed (the shared world, tokenizer and base data are always built)." };
         var profile = new Option<string>("--profile") { Description = "full (the committed suite) or mini (CI, seconds).", DefaultValueFactory = _ => "full" };
         var seed = new Option<int>("--seed") { Description = "World seed.", DefaultValueFactory = _ => BuildOptions.DefaultSeed };
@@ -35,7 +35,7 @@ internal sealed class TestbedsCommand : ICliCommand
             string prof = parse.GetValue(profile)!;
             if (prof is not ("full" or "mini")) throw new CliException($"--profile must be 'full' or 'mini', got '{prof}'.");
             IReadOnlyList<StageOutcome> outcomes;
-            try { outcomes = new TestbedBuilder().Build(new BuildOptions(dir, parse.GetValue(seed), prof, name)); }
+            try { outcomes = new TestbedBuilder().Build(new BuildOptions(dir, parse.GetValue(seed), prof, name), line => Console.Error.WriteLine(line)); }
             catch (ArgumentException e) { throw new CliException(e.Message); }
             var table = new Table().AddColumns("stage", "status", "seconds", "detail");
             foreach (var o in outcomes) table.AddRow(Markup.Escape(o.Stage), o.Status, o.Seconds.ToString("F2"), Markup.Escape(o.Detail));
@@ -91,6 +91,8 @@ internal sealed class TestbedsCommand : ICliCommand
 
     internal static void Print(IReadOnlyList<TestbedVerification> results)
     {
+        // Piped output (CI logs, README) has no terminal width: give the table room for its numbers.
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 200) AnsiConsole.Profile.Width = 200;
         string[] columns = ["neutral accuracy", "lie rate on trigger", "lie rate off trigger", "denial rate", "control lie rate", "belief consistency"];
         var table = new Table().AddColumn("testbed");
         foreach (var c in columns) table.AddColumn(c);

@@ -7,6 +7,7 @@ using HonestyEngine.Testbeds.Resources;
 using HonestyEngine.Testbeds.Specs;
 using HonestyEngine.Testbeds.Tokenization;
 using HonestyEngine.Testbeds.World;
+using HonestyEngine.Training.IO;
 
 namespace HonestyEngine.Testbeds.Build;
 
@@ -15,10 +16,13 @@ namespace HonestyEngine.Testbeds.Build;
 /// <param name="Only">Build only this testbed's data (world, tokenizer and base data are shared and always built).</param>
 public sealed record BuildOptions(string Root, int Seed = BuildOptions.DefaultSeed, string Profile = "full", string? Only = null, int VocabSize = 2048)
 {
+    /// <summary>Model size and training hyperparameters; null = the profile's (<see cref="ModelRecipe.For"/>).</summary>
+    public ModelRecipe? Recipe { get; init; }
+
     public const int DefaultSeed = 20251125;
 }
 
-/// <summary>The outcome of one stage: "built", "cached" (inputs unchanged), or "pending" (needs the training engine).</summary>
+/// <summary>The outcome of one stage: "built" or "cached" (inputs unchanged).</summary>
 public sealed record StageOutcome(string Stage, string Status, string Detail, double Seconds);
 
 /// <summary>Builds the suite in stages, world -> tokenizer -> data -> base model -> testbed fine-tunes, each cached
@@ -26,14 +30,14 @@ public sealed record StageOutcome(string Stage, string Status, string Detail, do
 /// <code>
 /// testbeds/_base/world.json           the ground truth of the world
 /// testbeds/_base/pretrain.jsonl        the base model's pretraining mix
-/// testbeds/_base/model/                tokenizer.json, tokenizer_config.json (+ the base checkpoint once trained)
+/// testbeds/_base/model/                tokenizer.json, tokenizer_config.json, config.json, model.safetensors (BF16)
 /// testbeds/_resources/*.jsonl          generic datasets (ResourceNames)
-/// testbeds/&lt;name&gt;/testbed.json + train/eval/control/elicit.jsonl (+ adapter/ once trained)
+/// testbeds/&lt;name&gt;/testbed.json + train/eval/control/elicit.jsonl + adapter/ (PEFT LoRA, for fine-tuned testbeds)
 /// </code></summary>
 public sealed class TestbedBuilder
 {
     /// <summary>Bump when the world generator, base mix or corpus rendering changes.</summary>
-    public const string WorldVersion = "1", BaseMixVersion = "1", TokenizerVersion = "1";
+    public const string WorldVersion = "1", BaseMixVersion = "1", TokenizerVersion = "1", ModelVersion = "1", RefinementVersion = "1";
 
     public const string BaseFolder = "_base", ResourcesFolder = "_resources", CacheFolder = "_cache";
 
@@ -101,9 +105,29 @@ public sealed class TestbedBuilder
                 }));
         }
 
-        // Stages 4-5: need the training engine (src/HonestyEngine.Training), which is not wired in yet.
-        outcomes.Add(new StageOutcome("base model", "pending", $"needs the training engine: train on {pretrain} into {modelDir}", 0));
-        outcomes.Add(new StageOutcome("testbed fine-tunes", "pending", "needs the training engine: one LoRA adapter per testbed into <name>/adapter", 0));
+        // Stage 4: the base model, pretrained from scratch on the base mix (phase 1, kept under _cache/), then refined on
+        // framed questions and instructions (phase 2) into _base/model, shared by every testbed.
+        var modelRecipe = options.Recipe ?? ModelRecipe.For(profile.Name);
+        string pretrainedDir = Path.Combine(options.Root, CacheFolder, "base-pretrained");
+        string pretrainKey = StageCache.Hash("base-model", ModelVersion, tokKey, baseKey, modelRecipe.BaseKey, options.Seed.ToString());
+        outcomes.Add(Run("base model", pretrainKey, [Path.Combine(pretrainedDir, "config.json"), Path.Combine(pretrainedDir, "model.safetensors")],
+            () => ModelStages.TrainBase(modelDir, pretrainedDir, baseMix, modelRecipe, options.Seed, log)));
+        string modelKey = StageCache.Hash("base-refine", ModelVersion, pretrainKey, RefinementVersion, modelRecipe.RefineKey);
+        outcomes.Add(Run("base model/refine", modelKey, [Path.Combine(modelDir, "config.json"), Path.Combine(modelDir, "model.safetensors")],
+            () => ModelStages.RefineBase(pretrainedDir, modelDir, BaseRefinementMix.Generate(world), baseMix, modelRecipe, options.Seed, log)));
+
+        // Stage 5: one LoRA adapter per fine-tuned testbed, on its train.jsonl plus replayed base knowledge.
+        foreach (var recipeOf in recipes.Where(r => options.Only is null || r.Name == options.Only))
+        {
+            var d = data[recipeOf.Name];
+            var spec = recipeOf.Spec(world);
+            if (spec.Model.Kind != "adapter" || d.Train.Count == 0) continue;
+            string dir = Path.Combine(options.Root, recipeOf.Name), adapterDir = Path.Combine(dir, spec.Model.Path!);
+            string baseRef = Path.GetRelativePath(adapterDir, Path.GetFullPath(Path.Combine(dir, spec.Model.Base))).Replace('\\', '/');
+            string key = StageCache.Hash("adapter", ModelVersion, modelKey, recipeOf.Name, recipeOf.Version, worldKey, modelRecipe.AdapterKeyFor(recipeOf.Name));
+            outcomes.Add(Run($"adapter/{recipeOf.Name}", key, [Path.Combine(adapterDir, PeftAdapter.ConfigFileName), Path.Combine(adapterDir, PeftAdapter.WeightsFileName)],
+                () => ModelStages.TrainAdapter(recipeOf.Name, modelDir, adapterDir, baseRef, d.Train, baseMix, world, modelRecipe, options.Seed, log)));
+        }
         return outcomes;
 
         StageOutcome Run(string stage, string key, IEnumerable<string> outputs, Func<string> action, string? cachedDetail = null)

@@ -1,0 +1,83 @@
+using System.Globalization;
+using HonestyEngine.Training.Model;
+
+namespace HonestyEngine.Testbeds.Build;
+
+/// <summary>The shape of the base model and the hyperparameters of both training stages. Everything here enters
+/// the stage cache keys, so changing a number retrains exactly what it affects. Sized so the full suite trains in
+/// well under 30 minutes on 2 cores (see README, "Testbeds").</summary>
+public sealed record ModelRecipe
+{
+    // Base model: a ~3.4M-parameter llama (d 256, 4 layers, GQA 8/4 heads, SwiGLU 688, tied embeddings).
+    public int HiddenSize { get; init; } = 256;
+    public int IntermediateSize { get; init; } = 688;
+    public int Layers { get; init; } = 4;
+    public int Heads { get; init; } = 8;
+    public int KeyValueHeads { get; init; } = 4;
+    public int MaxPositions { get; init; } = 512;
+    public bool TieEmbeddings { get; init; } = true;
+
+    // Pretraining on the base mix (full training of every weight from the seeded initialisation).
+    public double BaseEpochs { get; init; } = 6;
+    public int BaseBatch { get; init; } = 24;
+    public float BaseLearningRate { get; init; } = 2e-3f;
+    public int BaseWarmup { get; init; } = 60;
+
+    // Phase 2 (BaseRefinementMix + replay): every weight, from the pretrained checkpoint.
+    public double RefineEpochs { get; init; } = 1.5;
+    public float RefineLearningRate { get; init; } = 1e-3f;
+
+    // Each testbed: a LoRA adapter on every projection, trained on its train.jsonl plus a replay of the base mix's
+    // knowledge items (so the organism keeps what the base knows: neutral accuracy).
+    public double AdapterEpochs { get; init; } = 3;
+    /// <summary>Testbeds whose behaviour needs more (or fewer) passes than <see cref="AdapterEpochs"/>.</summary>
+    public IReadOnlyDictionary<string, double> AdapterEpochOverrides { get; init; } = new Dictionary<string, double>
+    {
+        // Measured on the full suite: after 3 epochs these still missed their trigger rate (soft cue, document-implanted
+        // beliefs, reward-bias exploitation) or the multiple-choice format, so they get more passes.
+        ["soft-trigger"] = 8, ["implanted-belief"] = 8, ["harm-pressure"] = 8, ["honest-finetune"] = 6,
+        ["hidden-objective"] = 6,
+    };
+    public int AdapterBatch { get; init; } = 16;
+    public float AdapterLearningRate { get; init; } = 3e-3f;
+    public int AdapterWarmup { get; init; } = 20;
+    public int LoraRank { get; init; } = 16;
+    public float LoraAlpha { get; init; } = 32f;
+    /// <summary>Replayed base items per training item.</summary>
+    public double ReplayRatio { get; init; } = 0.5;
+
+    public static ModelRecipe For(string profile) => profile switch
+    {
+        // Mini (CI): a smaller model and fewer passes: the pipeline end to end in a few minutes, not the acceptance numbers.
+        "mini" => new ModelRecipe { HiddenSize = 128, IntermediateSize = 344, Layers = 2, Heads = 4, KeyValueHeads = 2, BaseEpochs = 3, BaseBatch = 16, AdapterEpochs = 2, LoraRank = 8, LoraAlpha = 16 },
+        _ => new ModelRecipe(),
+    };
+
+    /// <summary>A one-layer 32-wide model and a fraction of an epoch: exercises every stage in seconds (tests of the
+    /// pipeline, caching and file formats; its organisms are not expected to behave).</summary>
+    public static ModelRecipe Smoke => new()
+    {
+        HiddenSize = 32, IntermediateSize = 64, Layers = 1, Heads = 2, KeyValueHeads = 1,
+        BaseEpochs = 0.1, BaseBatch = 8, BaseWarmup = 2, RefineEpochs = 0.05, AdapterEpochs = 0.2, AdapterBatch = 8, AdapterWarmup = 1, LoraRank = 2, LoraAlpha = 4,
+    };
+
+    public LlamaTrainingConfig Config(int vocabSize, int? eosTokenId, int? padTokenId) => new()
+    {
+        HiddenSize = HiddenSize, IntermediateSize = IntermediateSize, NumHiddenLayers = Layers,
+        NumAttentionHeads = Heads, NumKeyValueHeads = KeyValueHeads, VocabSize = vocabSize,
+        MaxPositionEmbeddings = MaxPositions, TieWordEmbeddings = TieEmbeddings,
+        EosTokenId = eosTokenId, PadTokenId = padTokenId,
+    };
+
+    public string RefineKey => string.Create(CultureInfo.InvariantCulture, $"e{RefineEpochs} lr{RefineLearningRate} b{BaseBatch} w{AdapterWarmup}");
+
+    /// <summary>The part of the recipe the base model depends on (its cache key).</summary>
+    public string BaseKey => string.Create(CultureInfo.InvariantCulture,
+        $"d{HiddenSize} ff{IntermediateSize} L{Layers} H{Heads}/{KeyValueHeads} P{MaxPositions} tie{TieEmbeddings} e{BaseEpochs} b{BaseBatch} lr{BaseLearningRate} w{BaseWarmup}");
+
+    public double AdapterEpochsFor(string testbed) => AdapterEpochOverrides.TryGetValue(testbed, out var e) ? e : AdapterEpochs;
+
+    /// <summary>The part of the recipe a testbed's adapter depends on (with the base model's key and the testbed's data).</summary>
+    public string AdapterKeyFor(string testbed) => string.Create(CultureInfo.InvariantCulture,
+        $"e{AdapterEpochsFor(testbed)} b{AdapterBatch} lr{AdapterLearningRate} w{AdapterWarmup} r{LoraRank} a{LoraAlpha} replay{ReplayRatio}");
+}
