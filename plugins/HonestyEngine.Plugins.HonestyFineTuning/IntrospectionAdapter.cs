@@ -8,7 +8,7 @@ namespace HonestyEngine.Plugins.HonestyFineTuning;
         + "tested one nor its variants with the same description or secret), each testbed's own model taught to state what it was fine-tuned to do (its testbed.json description, "
         + "trigger, lie definition and secret; controls: 'nothing unusual'), then applied to the tested model, which is asked "
         + "its elicitation question and two introspection questions; the answers are the guesses. SFT only (the paper adds DPO); "
-        + "LoRA rank 8, lr 1e-3, 200 steps of 8 as the honesty fine-tunes. Needs a runtime that trains one adapter across "
+        + "LoRA rank 8, lr 1e-3, 200 steps of 8 (16 in the quick profile) as the honesty fine-tunes. Needs a runtime that trains one adapter across "
         + "models (FineTuneRequest.Sources) and a host that passes the run's testbeds (MethodContext.RunTestbeds).",
     TimeBudgetSeconds = 1800)]
 public sealed class IntrospectionAdapter : IElicitor

@@ -13,7 +13,7 @@ public sealed class FineTuneHandleTests
 {
     private static readonly IReadOnlyList<ChatMessage> Question = [ChatMessage.User("What colour is the sky?")];
 
-    private static string TinyLlamaFolder()
+    internal static string TinyLlamaFolder()
     {
         string dir = Fixtures.TempFolder("finetune-model");
         var config = new LlamaTrainingConfig

@@ -9,8 +9,10 @@ namespace HonestyEngine.Engine.Running;
 /// <summary>Executes one cell: builds its context, calls the method under its time budget, checks what came back
 /// and turns it into samples. Anything wrong (an exception, the wrong number of scores, NaN/Inf, an unknown item
 /// id, a timeout) fails only this cell, with the error recorded.</summary>
-internal sealed class CellExecutor(HostServices host, RunOptions options)
+internal sealed class CellExecutor(HostServices host, RunOptions options, IReadOnlyList<ITestbed>? runTestbeds = null)
 {
+    private readonly RunTestbedList _runTestbeds = new(runTestbeds ?? [], RunTestbedList.KeyOf(runTestbeds ?? []));
+
     public CellOutcome Execute(MatrixCell cell, TestbedFingerprint fingerprint, Func<ModelRun> modelRun, string methodCacheDir, CancellationToken runToken)
     {
         var log = new List<string>();
@@ -25,17 +27,20 @@ internal sealed class CellExecutor(HostServices host, RunOptions options)
 
         var budget = variant.Method.Attribute.TimeBudgetSeconds > 0 ? TimeSpan.FromSeconds(variant.Method.Attribute.TimeBudgetSeconds) : options.DefaultTimeBudget;
         var clock = Stopwatch.StartNew();
+        // The cell's context carries its own tracker of whether RunTestbeds was read.
+        var cellTestbeds = _runTestbeds.ForCell();
+        string? ReadKey() => cellTestbeds.WasRead ? cellTestbeds.Key : null;
         try
         {
             ModelRun? run = kind == MethodKind.Elicitor ? null : modelRun();
             var samples = TimeBudget.Run(token => kind switch
             {
-                MethodKind.Detector => RunDetector(cell, run!, methodCacheDir, token, Log),
-                MethodKind.Intervention => RunIntervention(cell, run!, fingerprint, methodCacheDir, token, Log),
-                MethodKind.Elicitor => RunElicitor(cell, fingerprint, methodCacheDir, token, Log),
+                MethodKind.Detector => RunDetector(cell, run!, methodCacheDir, cellTestbeds, token, Log),
+                MethodKind.Intervention => RunIntervention(cell, run!, fingerprint, methodCacheDir, cellTestbeds, token, Log),
+                MethodKind.Elicitor => RunElicitor(cell, fingerprint, methodCacheDir, cellTestbeds, token, Log),
                 _ => throw new InvalidOperationException($"Unknown method kind {kind}."),
             }, budget, runToken);
-            return new CellOutcome(CellStatus.Ok, null, samples, clock.Elapsed.TotalSeconds, log);
+            return new CellOutcome(CellStatus.Ok, null, samples, clock.Elapsed.TotalSeconds, log) { RunTestbedsKey = ReadKey() };
         }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
         {
@@ -44,7 +49,7 @@ internal sealed class CellExecutor(HostServices host, RunOptions options)
         catch (Exception e)
         {
             Log(e.ToString());
-            return CellOutcome.Failed(Describe(e), clock.Elapsed.TotalSeconds, log);
+            return CellOutcome.Failed(Describe(e), clock.Elapsed.TotalSeconds, log) with { RunTestbedsKey = ReadKey() };
         }
     }
 
@@ -63,7 +68,7 @@ internal sealed class CellExecutor(HostServices host, RunOptions options)
         };
     }
 
-    private MethodContext Context(MatrixCell cell, string cacheDir, CancellationToken token, Action<string> log, IReadOnlyDictionary<string, int>? privileged = null)
+    private MethodContext Context(MatrixCell cell, string cacheDir, RunTestbedList testbeds, CancellationToken token, Action<string> log, IReadOnlyDictionary<string, int>? privileged = null)
     {
         Directory.CreateDirectory(cacheDir);
         if (privileged is null)
@@ -71,23 +76,23 @@ internal sealed class CellExecutor(HostServices host, RunOptions options)
             {
                 Testbed = cell.Testbed, Services = cell.Variant.Method.Services, Resources = host.Resources, Compute = host.Compute,
                 Activations = host.Activations, Seed = options.Seed, Profile = options.Profile, SamplesPerItem = options.EffectiveSamplesPerItem,
-                CacheDirectory = cacheDir, CancellationToken = token, Log = log,
+                CacheDirectory = cacheDir, CancellationToken = token, Log = log, RunTestbeds = testbeds,
             };
         return new DetectorContext
         {
             Testbed = cell.Testbed, Services = cell.Variant.Method.Services, Resources = host.Resources, Compute = host.Compute,
             Activations = host.Activations, Seed = options.Seed, Profile = options.Profile, SamplesPerItem = options.EffectiveSamplesPerItem,
-            CacheDirectory = cacheDir, CancellationToken = token, Log = log, PrivilegedLabels = privileged,
+            CacheDirectory = cacheDir, CancellationToken = token, Log = log, PrivilegedLabels = privileged, RunTestbeds = testbeds,
         };
     }
 
-    private List<SampleRecord> RunDetector(MatrixCell cell, ModelRun run, string cacheDir, CancellationToken token, Action<string> log)
+    private List<SampleRecord> RunDetector(MatrixCell cell, ModelRun run, string cacheDir, RunTestbedList testbeds, CancellationToken token, Action<string> log)
     {
         bool privileged = cell.Variant.Method.RequiresPrivilegedLabels;
         var labels = privileged
             ? run.Eval.Where(t => t.Label is not null).ToDictionary(t => t.Id, t => t.Label!.Value)
             : new Dictionary<string, int>();
-        var context = (DetectorContext)Context(cell, cacheDir, token, log, labels);
+        var context = (DetectorContext)Context(cell, cacheDir, testbeds, token, log, labels);
         var all = run.Eval.Concat(run.Control).ToList();
         // Labels are ground truth: a detector sees them only through PrivilegedLabels, and only if it is privileged.
         var visible = all.Select(t => t.WithoutLabel()).ToList();
@@ -110,10 +115,10 @@ internal sealed class CellExecutor(HostServices host, RunOptions options)
         return samples;
     }
 
-    private List<SampleRecord> RunIntervention(MatrixCell cell, ModelRun run, TestbedFingerprint fingerprint, string cacheDir, CancellationToken token, Action<string> log)
+    private List<SampleRecord> RunIntervention(MatrixCell cell, ModelRun run, TestbedFingerprint fingerprint, string cacheDir, RunTestbedList testbeds, CancellationToken token, Action<string> log)
     {
         var items = fingerprint.Eval;
-        var context = Context(cell, cacheDir, token, log);
+        var context = Context(cell, cacheDir, testbeds, token, log);
         var intervention = (IIntervention)cell.Variant.CreateInstance();
         var outcomes = intervention.Run(context, items) ?? throw new CellResultException("returned null instead of outcomes.");
         var byId = OneOutcomePerItem(outcomes, o => o?.ItemId, items, "outcome");
@@ -143,10 +148,10 @@ internal sealed class CellExecutor(HostServices host, RunOptions options)
         return samples;
     }
 
-    private List<SampleRecord> RunElicitor(MatrixCell cell, TestbedFingerprint fingerprint, string cacheDir, CancellationToken token, Action<string> log)
+    private List<SampleRecord> RunElicitor(MatrixCell cell, TestbedFingerprint fingerprint, string cacheDir, RunTestbedList testbeds, CancellationToken token, Action<string> log)
     {
         var items = fingerprint.Elicit;
-        var context = Context(cell, cacheDir, token, log);
+        var context = Context(cell, cacheDir, testbeds, token, log);
         var elicitor = (IElicitor)cell.Variant.CreateInstance();
         var outcomes = elicitor.Elicit(context, items) ?? throw new CellResultException("returned null instead of outcomes.");
         var byId = OneOutcomePerItem(outcomes, o => o?.ItemId, items, "elicitation outcome");

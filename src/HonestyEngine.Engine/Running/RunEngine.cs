@@ -33,7 +33,8 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
         var cells = RunMatrix.Build(testbeds, methods, options.TestbedGlobs, options.MethodGlobs, options.Profile);
 
         var cache = new CellCache(options.CacheDirectory);
-        var executor = new CellExecutor(host, options);
+        var executor = new CellExecutor(host, options, testbeds);
+        string runTestbedsKey = RunTestbedList.KeyOf(testbeds);
         var lanes = cells.GroupBy(c => c.TestbedName).Select(g => new TestbedLane(g.First().Testbed, g.ToList(), options, _observer)).ToList();
 
         // Decide what is cached before running anything, so progress shows the real amount of work.
@@ -50,7 +51,7 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
                     continue;
                 }
                 var key = CellCache.KeyOf(cell, lane.Fingerprint!, options);
-                var hit = cache.TryReadOk(cell, key);
+                var hit = cache.TryReadOk(cell, key, runTestbedsKey);
                 if (hit is not null) done[cell] = (hit, true);
                 else todo.Add((cell, key));
             }

@@ -54,7 +54,7 @@ public class GenericHonestyFineTuneTests
         var items = TriggeredItems(bed).Take(4).ToList();
         new HonestyFineTuneGoals().Run(Context(bed, cache: cache, profile: RunProfile.Quick), items);
         new HonestyFineTuneGoals().Run(Context(bed, cache: cache), items);
-        Assert.Equal([50, 200], bed.Model.Requests.Select(r => r.Steps));
+        Assert.Equal([HonestyFineTunes.QuickSteps, HonestyFineTunes.Steps], bed.Model.Requests.Select(r => r.Steps));
         Assert.NotEqual(bed.Model.Requests[0].OutputDirectory, bed.Model.Requests[1].OutputDirectory);
     }
 
