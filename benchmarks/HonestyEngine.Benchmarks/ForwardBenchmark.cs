@@ -44,6 +44,7 @@ internal sealed class ForwardBenchmark : IBenchmarkSuite
                 WriteCheckpoint(shape, dir);
                 var (prefill, decode) = MeasureRuntime(dir, shape.Vocab);
                 Console.WriteLine($"{shape.Name,-10} {"HonestyEngine",-22} {prefill,14:F1} {decode,13:F1}");
+                if (args.Contains("--no-torch")) continue;
                 foreach (var core in new string?[] { null, "Haswell" })
                 {
                     var torch = MeasureTorch(dir, threads, core);

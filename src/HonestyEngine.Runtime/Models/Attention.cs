@@ -61,7 +61,8 @@ internal static unsafe class Attention
             }
             finally { ArrayPool<float>.Shared.Return(scores); }
         }
-        if ((long)T * total * headDim * heads < 1 << 16) for (int h = 0; h < heads; h++) Head(h);
-        else Parallel.For(0, heads, Head);
+        int threads = Math.Min(Gemm.Threads, heads);
+        if (threads <= 1 || (long)T * total * headDim * heads < 1 << 16) for (int h = 0; h < heads; h++) Head(h);
+        else Parallel.For(0, heads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Head);
     }
 }

@@ -71,7 +71,8 @@ public sealed class TransformerModel
         Embed(tokens, start, x);
         hooks?.Visit(HookNames.Embed, x, T, start);
 
-        var s = new Scratch(c, T);
+        var s = Interlocked.Exchange(ref _spareScratch, null) is { Rows: var rows0 } spare && rows0 >= T ? spare : new Scratch(c, T);
+        s.RopeTables.Clear();
         for (int l = 0; l < c.NumLayers; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -80,6 +81,21 @@ public sealed class TransformerModel
         }
         cache.Advance(T);
 
+        try
+        {
+            return FinalNormAndLogits(x, T, start, hooks, logits, s);
+        }
+        finally
+        {
+            // Keep the buffers for the next call (decode steps, repeated prompts) unless they are large.
+            if ((long)s.Rows * c.IntermediateSize <= MaxKeptScratchFloats) _spareScratch = s;
+        }
+    }
+
+    private float[] FinalNormAndLogits(float[] x, int T, int start, HookRunner? hooks, LogitsMode logits, Scratch s)
+    {
+        var c = Config;
+        int d = c.HiddenSize;
         if (logits == LogitsMode.None && hooks?.Wants(HookNames.FinalNorm) != true) return [];
         var normed = s.H;
         for (int t = 0; t < T; t++) Norm(Weights.FinalNorm, x.AsSpan(t * d, d), normed.AsSpan(t * d, d));
@@ -117,9 +133,15 @@ public sealed class TransformerModel
         }
     }
 
-    /// <summary>Per-call work buffers.</summary>
+    /// <summary>Work buffers of one forward call, sized for <see cref="Rows"/> tokens; one set is kept between calls.</summary>
+    private Scratch? _spareScratch;
+    private const long MaxKeptScratchFloats = 4 << 20;
+
     private sealed class Scratch(ModelConfig c, int T)
     {
+        public readonly int Rows = T;
+        /// <summary>cos/sin tables of this call, one per distinct rope settings (layer type).</summary>
+        public readonly Dictionary<RopeSettings, Rope.Table> RopeTables = new(ReferenceEqualityComparer.Instance);
         public readonly float[] H = new float[T * c.HiddenSize];
         public readonly float[] Q = new float[T * c.QDim];
         public readonly float[] K = new float[T * c.KvDim];
@@ -151,8 +173,9 @@ public sealed class TransformerModel
         }
         if (c.LayerRope[l] is { } rope)
         {
-            Rope.Apply(s.Q, T, c.NumHeads, hd, start, rope);
-            Rope.Apply(s.K, T, c.NumKvHeads, hd, start, rope);
+            if (!s.RopeTables.TryGetValue(rope, out var table)) s.RopeTables[rope] = table = new Rope.Table(rope, start, T);
+            Rope.Apply(s.Q, T, c.NumHeads, hd, table);
+            Rope.Apply(s.K, T, c.NumKvHeads, hd, table);
         }
         s.K.AsSpan(0, T * c.KvDim).CopyTo(cache.Keys(l).Slice(start * c.KvDim));
         s.V.AsSpan(0, T * c.KvDim).CopyTo(cache.Values(l).Slice(start * c.KvDim));

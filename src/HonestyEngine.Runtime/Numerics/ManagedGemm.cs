@@ -41,9 +41,7 @@ internal static unsafe class ManagedGemm
         public void RunWorker(int w)
         {
             int p0 = (int)((long)panels * w / workers), p1 = (int)((long)panels * (w + 1) / workers);
-            var packed = GC.AllocateUninitializedArray<float>(Nr * Kc + 16, pinned: true);
-            var tile = GC.AllocateUninitializedArray<float>(Mr * Nr, pinned: true);
-            var zeroRow = new float[Kc];
+            var (packed, tile, zeroRow) = WorkerBuffers.ForThisThread();
             fixed (float* pp = packed, tp = tile, zp = zeroRow)
             {
                 float* pk = (float*)(((nint)pp + 63) & ~(nint)63); // 64-byte aligned panel
@@ -81,6 +79,22 @@ internal static unsafe class ManagedGemm
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Each thread's packed panel, edge tile and zero row, allocated once per thread: a forward pass makes
+    /// hundreds of small GEMM calls (attention heads), and fresh pinned buffers per call fill the pinned heap,
+    /// which only a gen-2 collection empties.</summary>
+    private static class WorkerBuffers
+    {
+        [ThreadStatic] private static float[]? _packed, _tile, _zeroRow;
+
+        public static (float[] Packed, float[] Tile, float[] ZeroRow) ForThisThread()
+        {
+            _packed ??= GC.AllocateUninitializedArray<float>(Nr * Kc + 16, pinned: true);
+            _tile ??= GC.AllocateUninitializedArray<float>(Mr * Nr, pinned: true);
+            _zeroRow ??= new float[Kc]; // stays zero: read as the missing rows of an edge tile
+            return (_packed, _tile, _zeroRow);
         }
     }
 
