@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace HonestyEngine.Runtime.Models;
@@ -13,6 +14,7 @@ internal static class Rope
         public readonly int Half, Start, Count;
         public readonly float[] Cos, Sin;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Table(RopeSettings rope, int start, int count)
         {
             Half = rope.RotaryDim / 2; Start = start; Count = count;
@@ -37,6 +39,7 @@ internal static class Rope
 
     /// <summary>Rotates T rows of <paramref name="heads"/> heads in place. Multiplies and adds are separate (no fused
     /// multiply-add), so the vector path gives bit-for-bit the scalar results a * cos - b * sin, b * cos + a * sin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Apply(Span<float> x, int T, int heads, int headDim, Table table)
     {
         int half = table.Half;

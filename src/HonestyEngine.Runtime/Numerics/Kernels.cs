@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -8,6 +9,7 @@ namespace HonestyEngine.Runtime.Numerics;
 public static class Kernels
 {
     /// <summary>RMSNorm of one row. <paramref name="plusOne"/> uses Gemma's (1 + w) scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, float eps, bool plusOne, Span<float> y)
     {
         float ms = TensorPrimitives.SumOfSquares(x) / x.Length;
@@ -22,6 +24,7 @@ public static class Kernels
     }
 
     /// <summary>LayerNorm of one row (biased variance, as torch.nn.LayerNorm).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, float eps, Span<float> y)
     {
         float mean = TensorPrimitives.Sum(x) / x.Length;
@@ -33,6 +36,7 @@ public static class Kernels
     }
 
     /// <summary>In-place numerically stable softmax.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax(Span<float> x)
     {
         float max = TensorPrimitives.Max(x);
@@ -43,6 +47,7 @@ public static class Kernels
     }
 
     /// <summary>log_softmax(x)[index], computed in double for summing continuation log-probabilities.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double LogSoftmaxAt(ReadOnlySpan<float> x, int index)
     {
         float max = TensorPrimitives.Max(x);
@@ -52,6 +57,7 @@ public static class Kernels
     }
 
     /// <summary>cap * tanh(x / cap) in place (Gemma attention and final soft-capping).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SoftCap(Span<float> x, float cap)
     {
         TensorPrimitives.Multiply(x, 1f / cap, x);
@@ -61,6 +67,7 @@ public static class Kernels
 
     /// <summary>SiLU: x / (1 + exp(-x)), as torch's CPU kernel computes it; 16 lanes at a time where AVX-512 runs
     /// (Vector512.Exp is within an ulp or two of MathF.Exp).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Silu(Span<float> x)
     {
         int i = 0;
@@ -79,6 +86,7 @@ public static class Kernels
     private const float Sqrt2OverPi = 0.7978845608028654f;
 
     /// <summary>GELU tanh approximation (gelu_new, gelu_pytorch_tanh).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GeluTanh(Span<float> x)
     {
         // Inner argument per chunk, then the vectorised tanh over the chunk.
@@ -98,6 +106,7 @@ public static class Kernels
     }
 
     /// <summary>Exact GELU x * Phi(x) (hidden_act "gelu").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GeluErf(Span<float> x)
     {
         for (int i = 0; i < x.Length; i++) x[i] = (float)(0.5 * x[i] * (1 + Erf(x[i] / Math.Sqrt(2))));
