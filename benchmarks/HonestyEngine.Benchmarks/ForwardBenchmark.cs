@@ -36,7 +36,7 @@ internal sealed class ForwardBenchmark : IBenchmarkSuite
         Gemm.Threads = threads;
         int ri = Array.IndexOf(args, "--repeats");
         int repeats = ri >= 0 && ri + 1 < args.Length ? int.Parse(args[ri + 1], CultureInfo.InvariantCulture) : 3;
-        Console.WriteLine($"forward: {threads} threads, GEMM provider {Gemm.Provider}, prefill {PrefillTokens} tokens, decode {DecodeSteps} steps after 16");
+        Console.WriteLine($"forward: {threads} threads, GEMM provider {Gemm.Provider} (OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "unset"}), prefill {PrefillTokens} tokens, decode {DecodeSteps} steps after 16");
         Console.WriteLine($"{"model",-10} {"engine",-22} {"prefill tok/s",14} {"decode tok/s",13} {"prefill x",10} {"decode x",9}   {"per CPU-second: prefill",24} {"decode",8} {"prefill x",10} {"decode x",9}");
         foreach (var shape in Shapes.Where(s => which == "all" || s.Name == which))
         {
@@ -46,6 +46,18 @@ internal sealed class ForwardBenchmark : IBenchmarkSuite
                 WriteCheckpoint(shape, dir);
                 var ours = MeasureRuntime(dir, shape.Vocab, repeats);
                 Console.WriteLine($"{shape.Name,-10} {"HonestyEngine",-22} {ours.Prefill,14:F1} {ours.Decode,13:F1} {"",10} {"",9}   {ours.PrefillCpu,24:F1} {ours.DecodeCpu,8:F1}");
+                if (Gemm.Provider == GemmProvider.OpenBlas)
+                {
+                    // The same engine on the managed GEMM, for comparison (ratios: managed / default provider).
+                    Gemm.Provider = GemmProvider.Managed;
+                    try
+                    {
+                        var m = MeasureRuntime(dir, shape.Vocab, repeats);
+                        Console.WriteLine($"{shape.Name,-10} {"  with managed GEMM",-22} {m.Prefill,14:F1} {m.Decode,13:F1} {m.Prefill / ours.Prefill,10:F2} {m.Decode / ours.Decode,9:F2}   " +
+                                          $"{m.PrefillCpu,24:F1} {m.DecodeCpu,8:F1} {m.PrefillCpu / ours.PrefillCpu,10:F2} {m.DecodeCpu / ours.DecodeCpu,9:F2}  (vs OpenBLAS provider)");
+                    }
+                    finally { Gemm.Provider = GemmProvider.OpenBlas; }
+                }
                 if (args.Contains("--no-torch")) continue;
                 foreach (var core in new string?[] { null, "Haswell" })
                 {
@@ -123,10 +135,10 @@ internal sealed class ForwardBenchmark : IBenchmarkSuite
         var model = TransformerModel.Load(dir);
         var rng = new Random(0);
         var ids = Enumerable.Range(0, PrefillTokens).Select(_ => rng.Next(vocab)).ToArray();
-        // Warm-up until the JIT has tiered up (methods start as quick unoptimised code and are recompiled after
-        // ~30 calls in the background): steady-state throughput, as a long-running engine sees it.
+        // Warm-up until the JIT has tiered up (library code such as TensorPrimitives starts as quick unoptimised code and
+        // is recompiled in the background; 1.5 s was not enough on a loaded machine): steady-state throughput.
         var warm = Stopwatch.StartNew();
-        for (int r = 0; r < 3 || warm.Elapsed.TotalSeconds < 1.5; r++)
+        for (int r = 0; r < 3 || warm.Elapsed.TotalSeconds < 4; r++)
         {
             var cache = model.NewCache(PrefillTokens + 8);
             var last = model.Forward(cache, ids, null, LogitsMode.Last);
