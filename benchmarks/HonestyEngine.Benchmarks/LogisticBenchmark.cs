@@ -54,7 +54,7 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
                 using (var fs = File.Create(xPath)) fs.Write(MemoryMarshal.AsBytes(x.AsSpan()));
                 File.WriteAllBytes(yPath, y.Select(v => (byte)v).ToArray());
                 double c = 1.0 / (nTrain * l2);
-                var sk = RunSklearn(xPath, yPath, n, d, nTrain, c, maxIter, SklearnTol);
+                var sk = RunSklearn(xPath, yPath, n, d, nTrain, c, maxIter, SklearnTol, threads);
                 if (sk is null) { status = 1; continue; }
                 double skSeconds = sk.Value.GetProperty("fit_seconds").GetDouble();
                 Console.WriteLine();
@@ -96,13 +96,16 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
         Console.WriteLine($"  {nTrain} x {d}: one loss+gradient pass (best of 9) {pass * 1e3:F2} ms = {gbps:F1} GB/s of x; read bandwidth (sum loop over x, alternating) {read:F1} GB/s ({gbps / read:F2} of it)");
     }
 
-    private static JsonElement? RunSklearn(string xPath, string yPath, int n, int d, int nTrain, double c, int maxIter, double tol)
+    private static JsonElement? RunSklearn(string xPath, string yPath, int n, int d, int nTrain, double c, int maxIter, double tol, int threads)
     {
         string script = Path.Combine(RepoRoot(), "benchmarks", "python", "sklearn_logistic.py");
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var psi = new ProcessStartInfo("/usr/bin/python3",
             [script, xPath, yPath, n.ToString(inv), d.ToString(inv), nTrain.ToString(inv), c.ToString("R", inv), maxIter.ToString(inv), tol.ToString("R", inv)])
         { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Same thread count on both sides (numpy/scipy's BLAS reads these at start-up).
+        psi.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(inv);
+        psi.Environment["OMP_NUM_THREADS"] = threads.ToString(inv);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
