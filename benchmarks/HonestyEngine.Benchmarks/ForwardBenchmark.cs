@@ -15,7 +15,7 @@ namespace HonestyEngine.Benchmarks;
 internal sealed class ForwardBenchmark : IBenchmarkSuite
 {
     public string Name => "forward";
-    public string Description => "Prefill/decode tokens/s vs PyTorch on a testbed llama and a Qwen2.5-0.5B-shaped model.";
+    public string Description => "Prefill/decode tokens/s vs PyTorch on a testbed llama and a Qwen2.5-0.5B-shaped model; args: [small|qwen0.5b|all] [--threads N] [--repeats R (best of R, both sides; raise it on a loaded machine)] [--no-torch]";
 
     private const int PrefillTokens = 128, DecodeSteps = 32;
 
@@ -34,22 +34,39 @@ internal sealed class ForwardBenchmark : IBenchmarkSuite
         int ti = Array.IndexOf(args, "--threads");
         if (ti >= 0 && ti + 1 < args.Length) threads = int.Parse(args[ti + 1], CultureInfo.InvariantCulture);
         Gemm.Threads = threads;
-        Console.WriteLine($"forward: {threads} threads, GEMM provider {Gemm.Provider}, prefill {PrefillTokens} tokens, decode {DecodeSteps} steps after 16");
-        Console.WriteLine($"{"model",-10} {"engine",-22} {"prefill tok/s",14} {"decode tok/s",13} {"prefill x",10} {"decode x",9}");
+        int ri = Array.IndexOf(args, "--repeats");
+        int repeats = ri >= 0 && ri + 1 < args.Length ? int.Parse(args[ri + 1], CultureInfo.InvariantCulture) : 3;
+        Console.WriteLine($"forward: {threads} threads, GEMM provider {Gemm.Provider} (OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "unset"}), prefill {PrefillTokens} tokens, decode {DecodeSteps} steps after 16");
+        Console.WriteLine($"{"model",-10} {"engine",-22} {"prefill tok/s",14} {"decode tok/s",13} {"prefill x",10} {"decode x",9}   {"per CPU-second: prefill",24} {"decode",8} {"prefill x",10} {"decode x",9}");
         foreach (var shape in Shapes.Where(s => which == "all" || s.Name == which))
         {
             var dir = Path.Combine(Path.GetTempPath(), $"he-forward-{shape.Name}-{Environment.ProcessId}");
             try
             {
                 WriteCheckpoint(shape, dir);
-                var (prefill, decode) = MeasureRuntime(dir, shape.Vocab);
-                Console.WriteLine($"{shape.Name,-10} {"HonestyEngine",-22} {prefill,14:F1} {decode,13:F1}");
+                var ours = MeasureRuntime(dir, shape.Vocab, repeats);
+                Console.WriteLine($"{shape.Name,-10} {"HonestyEngine",-22} {ours.Prefill,14:F1} {ours.Decode,13:F1} {"",10} {"",9}   {ours.PrefillCpu,24:F1} {ours.DecodeCpu,8:F1}");
+                if (Gemm.Provider == GemmProvider.OpenBlas)
+                {
+                    // The same engine on the managed GEMM, for comparison (ratios: managed / default provider).
+                    Gemm.Provider = GemmProvider.Managed;
+                    try
+                    {
+                        var m = MeasureRuntime(dir, shape.Vocab, repeats);
+                        Console.WriteLine($"{shape.Name,-10} {"  with managed GEMM",-22} {m.Prefill,14:F1} {m.Decode,13:F1} {m.Prefill / ours.Prefill,10:F2} {m.Decode / ours.Decode,9:F2}   " +
+                                          $"{m.PrefillCpu,24:F1} {m.DecodeCpu,8:F1} {m.PrefillCpu / ours.PrefillCpu,10:F2} {m.DecodeCpu / ours.DecodeCpu,9:F2}  (vs OpenBLAS provider)");
+                    }
+                    finally { Gemm.Provider = GemmProvider.OpenBlas; }
+                }
+                if (args.Contains("--no-torch")) continue;
                 foreach (var core in new string?[] { null, "Haswell" })
                 {
-                    var torch = MeasureTorch(dir, threads, core);
+                    var torch = MeasureTorch(dir, threads, core, repeats);
                     string label = "torch " + (core is null ? "(coretype unset)" : "(Haswell)");
                     if (torch is null) { Console.WriteLine($"{shape.Name,-10} {label,-22} {"unavailable (python3-torch not installed)",14}"); continue; }
-                    Console.WriteLine($"{shape.Name,-10} {label,-22} {torch.Value.Prefill,14:F1} {torch.Value.Decode,13:F1} {prefill / torch.Value.Prefill,10:F2} {decode / torch.Value.Decode,9:F2}");
+                    var t = torch;
+                    Console.WriteLine($"{shape.Name,-10} {label,-22} {t.Prefill,14:F1} {t.Decode,13:F1} {ours.Prefill / t.Prefill,10:F2} {ours.Decode / t.Decode,9:F2}   " +
+                                      $"{t.PrefillCpu,24:F1} {t.DecodeCpu,8:F1} {ours.PrefillCpu / t.PrefillCpu,10:F2} {ours.DecodeCpu / t.DecodeCpu,9:F2}");
                 }
             }
             finally
@@ -57,7 +74,8 @@ internal sealed class ForwardBenchmark : IBenchmarkSuite
                 try { Directory.Delete(dir, true); } catch (IOException) { }
             }
         }
-        Console.WriteLine("x = HonestyEngine / torch (above 1: faster than PyTorch).");
+        Console.WriteLine("x = HonestyEngine / torch (above 1: faster than PyTorch). Wall clock: best of the repeats; per CPU-second: tokens per second of");
+        Console.WriteLine("process CPU time over all repeats (spinning threads count against their side), steadier than the wall clock on a shared machine.");
         return 0;
     }
 
@@ -108,39 +126,57 @@ internal sealed class ForwardBenchmark : IBenchmarkSuite
         SafeTensorsWriter.Write(Path.Combine(dir, "model.safetensors"), entries);
     }
 
-    private static (double Prefill, double Decode) MeasureRuntime(string dir, int vocab)
+    /// <summary>Wall-clock tokens/s (best of the repeats) and tokens per CPU-second of the whole process (all repeats):
+    /// on a machine shared with other jobs the wall clock mostly measures the scheduler, the CPU time much less.</summary>
+    private sealed record Throughput(double Prefill, double Decode, double PrefillCpu, double DecodeCpu);
+
+    private static Throughput MeasureRuntime(string dir, int vocab, int repeats)
     {
         var model = TransformerModel.Load(dir);
         var rng = new Random(0);
         var ids = Enumerable.Range(0, PrefillTokens).Select(_ => rng.Next(vocab)).ToArray();
-        model.Forward(model.NewCache(), ids.AsSpan(0, 8), null, LogitsMode.Last); // warm-up / JIT
+        // Warm-up until the JIT has tiered up (library code such as TensorPrimitives starts as quick unoptimised code and
+        // is recompiled in the background; 1.5 s was not enough on a loaded machine): steady-state throughput.
+        var warm = Stopwatch.StartNew();
+        for (int r = 0; r < 3 || warm.Elapsed.TotalSeconds < 4; r++)
+        {
+            var cache = model.NewCache(PrefillTokens + 8);
+            var last = model.Forward(cache, ids, null, LogitsMode.Last);
+            for (int i = 0; i < 8; i++) last = model.Forward(cache, [HonestyEngine.Runtime.Inference.Sampling.Argmax(last)], null, LogitsMode.Last);
+        }
         double best = double.MaxValue;
-        for (int r = 0; r < 3; r++)
+        var cpu0 = Environment.CpuUsage.TotalTime;
+        for (int r = 0; r < repeats; r++)
         {
             var sw = Stopwatch.StartNew();
             model.Forward(model.NewCache(PrefillTokens), ids, null, LogitsMode.Last);
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
         }
         double prefill = PrefillTokens / best;
+        double prefillCpu = (double)PrefillTokens * repeats / (Environment.CpuUsage.TotalTime - cpu0).TotalSeconds;
         best = double.MaxValue;
-        for (int r = 0; r < 2; r++)
+        int rounds = Math.Max(2, repeats - 1);
+        var decodeCpuTime = TimeSpan.Zero;
+        for (int r = 0; r < rounds; r++)
         {
             var cache = model.NewCache(16 + DecodeSteps);
             var logits = model.Forward(cache, ids.AsSpan(0, 16), null, LogitsMode.Last);
             var sw = Stopwatch.StartNew();
+            cpu0 = Environment.CpuUsage.TotalTime;
             for (int i = 0; i < DecodeSteps; i++)
                 logits = model.Forward(cache, [HonestyEngine.Runtime.Inference.Sampling.Argmax(logits)], null, LogitsMode.Last);
+            decodeCpuTime += Environment.CpuUsage.TotalTime - cpu0;
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
         }
-        return (prefill, DecodeSteps / best);
+        return new(prefill, DecodeSteps / best, prefillCpu, (double)DecodeSteps * rounds / decodeCpuTime.TotalSeconds);
     }
 
-    private static (double Prefill, double Decode)? MeasureTorch(string dir, int threads, string? coreType)
+    private static Throughput? MeasureTorch(string dir, int threads, string? coreType, int repeats)
     {
         var script = FindScript();
         if (script is null || !File.Exists("/usr/bin/python3")) return null;
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { script, dir, PrefillTokens.ToString(CultureInfo.InvariantCulture), DecodeSteps.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { script, dir, PrefillTokens.ToString(CultureInfo.InvariantCulture), DecodeSteps.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture), repeats.ToString(CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
         psi.Environment.Remove("OPENBLAS_CORETYPE");
         if (coreType is not null) psi.Environment["OPENBLAS_CORETYPE"] = coreType;
@@ -154,7 +190,9 @@ internal sealed class ForwardBenchmark : IBenchmarkSuite
             throw new InvalidOperationException($"ForwardTorch.py failed ({p.ExitCode}): {stderr.Result}");
         }
         using var doc = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
-        return (doc.RootElement.GetProperty("prefill_tps").GetDouble(), doc.RootElement.GetProperty("decode_tps").GetDouble());
+        var root = doc.RootElement;
+        return new(root.GetProperty("prefill_tps").GetDouble(), root.GetProperty("decode_tps").GetDouble(),
+            root.GetProperty("prefill_cpu_tps").GetDouble(), root.GetProperty("decode_cpu_tps").GetDouble());
     }
 
     private static string? FindScript()

@@ -1,6 +1,6 @@
 """PyTorch peer of the `forward` benchmark: the same Llama/Qwen2-family forward pass with a KV cache, written
 directly in torch (transformers is not installed here), on the same safetensors checkpoint. Prints one JSON line:
-{"prefill_tps": ..., "decode_tps": ..., "logits0": ...}. Usage: ForwardTorch.py <model-dir> <prefill T> <decode steps> <threads>"""
+{"prefill_tps", "decode_tps" (wall clock, best of the repeats), "prefill_cpu_tps", "decode_cpu_tps" (per process CPU-second)}. Usage: ForwardTorch.py <model-dir> <prefill T> <decode steps> <threads> [repeats]"""
 import json, math, struct, sys, time
 import torch
 import torch.nn.functional as F
@@ -21,6 +21,7 @@ def load(path):
 
 def main():
     model_dir, T, steps, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 3
     torch.set_num_threads(threads)
     cfg = json.load(open(f"{model_dir}/config.json"))
     W = load(f"{model_dir}/model.safetensors")
@@ -75,19 +76,22 @@ def main():
     with torch.inference_mode():
         forward(ids[:8], {}, 0)  # warm-up
         best = float("inf")
-        for _ in range(3):
+        c0 = time.process_time()
+        for _ in range(repeats):
             t0 = time.perf_counter(); forward(ids, {}, 0); best = min(best, time.perf_counter() - t0)
-        prefill = T / best
-        best = float("inf")
-        for _ in range(2):
+        prefill, prefill_cpu = T / best, T * repeats / (time.process_time() - c0)
+        best, decode_cpu_time = float("inf"), 0.0
+        rounds = max(2, repeats - 1)
+        for _ in range(rounds):
             cache = {}
             logits = forward(ids[:16], cache, 0)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for i in range(steps):
                 nxt = logits.argmax(-1)
                 logits = forward(nxt, cache, 16 + i)
+            decode_cpu_time += time.process_time() - c0
             best = min(best, time.perf_counter() - t0)
-        decode = steps / best
-    print(json.dumps({"prefill_tps": prefill, "decode_tps": decode}))
+        decode, decode_cpu = steps / best, steps * rounds / decode_cpu_time
+    print(json.dumps({"prefill_tps": prefill, "decode_tps": decode, "prefill_cpu_tps": prefill_cpu, "decode_cpu_tps": decode_cpu}))
 
 main()

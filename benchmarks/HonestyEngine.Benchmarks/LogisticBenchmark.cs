@@ -35,6 +35,7 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
             var options = new LogisticOptions(L2: l2, MaxIterations: maxIter, Tolerance: SklearnTol / nTrain);
             // Warm the JIT on a small slice first, as sklearn's timing starts after its imports.
             compute.FitLogistic(x.AsSpan(0, 512 * d), 512, d, y.AsSpan(0, 512), options with { MaxIterations = 3 });
+            PrintPassSpeed(x, y, nTrain, d, threads);
             var xTrain = x.AsSpan(0, nTrain * d);
             var yTrain = y.AsSpan(0, nTrain);
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -53,7 +54,7 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
                 using (var fs = File.Create(xPath)) fs.Write(MemoryMarshal.AsBytes(x.AsSpan()));
                 File.WriteAllBytes(yPath, y.Select(v => (byte)v).ToArray());
                 double c = 1.0 / (nTrain * l2);
-                var sk = RunSklearn(xPath, yPath, n, d, nTrain, c, maxIter, SklearnTol);
+                var sk = RunSklearn(xPath, yPath, n, d, nTrain, c, maxIter, SklearnTol, threads);
                 if (sk is null) { status = 1; continue; }
                 double skSeconds = sk.Value.GetProperty("fit_seconds").GetDouble();
                 Console.WriteLine();
@@ -74,13 +75,37 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
         return status;
     }
 
-    private static JsonElement? RunSklearn(string xPath, string yPath, int n, int d, int nTrain, double c, int maxIter, double tol)
+    /// <summary>One loss+gradient evaluation (a pass over the training rows) in GB/s of x read, against the
+    /// read bandwidth of a plain sum loop over the same rows, alternating so both see the same machine load: how close the pass is to its memory bound.</summary>
+    private static unsafe void PrintPassSpeed(float[] x, float[] y, int nTrain, int d, int threads)
+    {
+        double pass = double.MaxValue, read = 0;
+        fixed (float* px = x) fixed (float* py = y)
+        {
+            var loss = new HonestyEngine.Compute.Logistic.CpuLogisticLoss(px, py, nTrain, d, threads);
+            var w = new double[d];
+            var g = new double[d];
+            for (int j = 0; j < d; j++) w[j] = 0.01 * Math.Sin(j);
+            for (int rep = 0; rep < 9; rep++)
+            {
+                read = Math.Max(read, BandwidthProbe.ReadGBps(x, threads, repeats: 1));
+                pass = Math.Min(pass, BandwidthProbe.BestSeconds(() => loss.Evaluate(w, 0.1, g, out _), repeats: 1));
+            }
+        }
+        double gbps = (double)nTrain * d * 4 / pass / 1e9;
+        Console.WriteLine($"  {nTrain} x {d}: one loss+gradient pass (best of 9) {pass * 1e3:F2} ms = {gbps:F1} GB/s of x; read bandwidth (sum loop over x, alternating) {read:F1} GB/s ({gbps / read:F2} of it)");
+    }
+
+    private static JsonElement? RunSklearn(string xPath, string yPath, int n, int d, int nTrain, double c, int maxIter, double tol, int threads)
     {
         string script = Path.Combine(RepoRoot(), "benchmarks", "python", "sklearn_logistic.py");
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var psi = new ProcessStartInfo("/usr/bin/python3",
             [script, xPath, yPath, n.ToString(inv), d.ToString(inv), nTrain.ToString(inv), c.ToString("R", inv), maxIter.ToString(inv), tol.ToString("R", inv)])
         { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Same thread count on both sides (numpy/scipy's BLAS reads these at start-up).
+        psi.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(inv);
+        psi.Environment["OMP_NUM_THREADS"] = threads.ToString(inv);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();

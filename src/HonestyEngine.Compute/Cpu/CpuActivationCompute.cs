@@ -64,11 +64,13 @@ public sealed unsafe class CpuActivationCompute : IActivationCompute
 
     public LinearModel FitLogistic(ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options)
     {
-        LogisticChecks.Validate(x, n, d, y);
+        LogisticChecks.Validate(x, n, d, y, scanX: false);
         fixed (float* px = x) fixed (float* py = y)
         {
             var loss = new CpuLogisticLoss(px, py, n, d, _threads);
-            LastFit = LbfgsSolver.Minimise(loss, options, Trace);
+            nint xAddress = (nint)px;
+            LastFit = LbfgsSolver.Minimise(loss, options, Trace,
+                locateNonFiniteInput: () => Finite.RequireMatrix(new ReadOnlySpan<float>((float*)xAddress, checked(n * d)), n, d, "x"));
         }
         return LastFit.Model;
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace HonestyEngine.Compute.Logistic;
 
@@ -60,39 +61,97 @@ internal sealed unsafe class CpuLogisticLoss : ILogisticLoss
         Array.Clear(grad);
         double loss = 0, gb = 0;
         // Rows per block so the block (rows x d floats) stays in L2 between the two phases.
-        int blockRows = Math.Clamp(65536 / _d, 8, 64);
-        float* residual = stackalloc float[64];
+        int blockRows = Math.Clamp(65536 / _d, 8, MaxBlockRows);
+        double* z = stackalloc double[MaxBlockRows];
+        float* residual = stackalloc float[MaxBlockRows];
         fixed (float* w = _w)
         fixed (float* acc = block)
+        fixed (double* g = grad)
         {
+            // Both phases read the block from L2; the memory stream for the next block is kept busy by
+            // software prefetches issued from both phases (half a line per line consumed, so one block
+            // ahead by the time the next block starts), instead of stalling on DRAM at each block start.
+            byte* prefetch = (byte*)(_x + r0 * _d) + (long)blockRows * _d * sizeof(float);
+            byte* prefetchEnd = (byte*)(_x + r1 * _d);
             for (long start = r0; start < r1; start += blockRows)
             {
                 int rows = (int)Math.Min(blockRows, r1 - start);
                 float* xb = _x + start * _d;
-                // Phase 1: z, loss and residual per row (x streamed from memory).
+                // Phase 1: z per row.
                 for (int t = 0; t < rows; t++)
                 {
-                    double z = Dot4Accumulators(xb + (long)t * _d, w, _d) + bias;
-                    double y = _y[start + t];
-                    loss += LogisticMath.Loss(z, y);
-                    double r = LogisticMath.Sigmoid(z) - y;
-                    gb += r;
-                    residual[t] = (float)r;
+                    z[t] = Dot(xb + (long)t * _d, w, _d, ref prefetch, prefetchEnd) + bias;
                 }
+                // Loss and residual for the whole block at once (vectorised exp/log).
+                loss += LossAndResidual(z, _y + start, rows, residual, out double blockGb);
+                gb += blockGb;
                 // Phase 2: acc = x_block^T r_block from L2, 64 columns at a time in registers.
-                TransposeTimesVector(xb, rows, _d, residual, acc);
+                TransposeTimesVector(xb, rows, _d, residual, acc, ref prefetch, prefetchEnd);
                 // float partial sums over a short block, double across blocks.
-                for (int j = 0; j < _d; j++) grad[j] += acc[j];
+                AddWidened(acc, g, _d);
             }
         }
         _chunkLoss[c] = loss;
         _chunkGradB[c] = gb;
     }
 
+    private const int MaxBlockRows = 64;
+
+    /// <summary>sum_t [log(1 + exp(z_t)) - y_t z_t] and r_t = sigmoid(z_t) - y_t, eight rows per Vector512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double LossAndResidual(double* z, float* y, int rows, float* residual, out double residualSum)
+    {
+        var lossAcc = Vector512<double>.Zero;
+        var rAcc = Vector512<double>.Zero;
+        int t = 0;
+        for (; t + 8 <= rows; t += 8)
+        {
+            var zv = Vector512.Load(z + t);
+            var yv = Vector512.WidenLower(Vector256.Load(y + t).ToVector512Unsafe());
+            var e = Vector512.Exp(-Vector512.Abs(zv));                 // in (0, 1]: no overflow
+            var onePlusE = Vector512<double>.One + e;
+            lossAcc += Vector512.Max(zv, Vector512<double>.Zero) + Vector512.Log(onePlusE) - yv * zv;
+            var sigmoid = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(zv, Vector512<double>.Zero),
+                Vector512<double>.One / onePlusE, e / onePlusE);
+            var r = sigmoid - yv;
+            rAcc += r;
+            Vector512.Narrow(r, r).GetLower().Store(residual + t);
+        }
+        double lossSum = Vector512.Sum(lossAcc);
+        residualSum = Vector512.Sum(rAcc);
+        for (; t < rows; t++)
+        {
+            lossSum += LogisticMath.Loss(z[t], y[t]);
+            double r = LogisticMath.Sigmoid(z[t]) - y[t];
+            residualSum += r;
+            residual[t] = (float)r;
+        }
+        return lossSum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddWidened(float* acc, double* g, int d)
+    {
+        int j = 0;
+        for (; j + 16 <= d; j += 16)
+        {
+            var (lo, hi) = Vector512.Widen(Vector512.Load(acc + j));
+            (Vector512.Load(g + j) + lo).Store(g + j);
+            (Vector512.Load(g + j + 8) + hi).Store(g + j + 8);
+        }
+        for (; j < d; j++) g[j] += acc[j];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(ref byte* p, byte* end)
+    {
+        if (Sse.IsSupported && p < end) { Sse.Prefetch0(p); p += 64; }
+    }
+
     /// <summary>acc[d] = sum_t r[t] x[t, :] for a block of rows, keeping a 64-column tile of acc in four
     /// registers across the rows: one load and one FMA per element, no read-modify-write of acc per row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransposeTimesVector(float* x, int rows, int d, float* r, float* acc)
+    private static void TransposeTimesVector(float* x, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd)
     {
         int j = 0;
         for (; j + 64 <= d; j += 64)
@@ -106,6 +165,7 @@ internal sealed unsafe class CpuLogisticLoss : ILogisticLoss
                 a1 = Vector512.FusedMultiplyAdd(rv, Vector512.Load(col + 16), a1);
                 a2 = Vector512.FusedMultiplyAdd(rv, Vector512.Load(col + 32), a2);
                 a3 = Vector512.FusedMultiplyAdd(rv, Vector512.Load(col + 48), a3);
+                Prefetch(ref prefetch, prefetchEnd); Prefetch(ref prefetch, prefetchEnd);
             }
             a0.Store(acc + j); a1.Store(acc + j + 16); a2.Store(acc + j + 32); a3.Store(acc + j + 48);
         }
@@ -120,7 +180,7 @@ internal sealed unsafe class CpuLogisticLoss : ILogisticLoss
     /// <summary>Dot product with four independent accumulators: shorter float32 rounding chains than the
     /// projection kernel's, because near the optimum the solver compares losses that differ by ~1e-9.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot4Accumulators(float* a, float* b, int d)
+    private static float Dot(float* a, float* b, int d, ref byte* prefetch, byte* prefetchEnd)
     {
         Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
         int j = 0;
@@ -130,6 +190,7 @@ internal sealed unsafe class CpuLogisticLoss : ILogisticLoss
             s1 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j + 16), Vector512.Load(b + j + 16), s1);
             s2 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j + 32), Vector512.Load(b + j + 32), s2);
             s3 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j + 48), Vector512.Load(b + j + 48), s3);
+            Prefetch(ref prefetch, prefetchEnd); Prefetch(ref prefetch, prefetchEnd);
         }
         for (; j + 16 <= d; j += 16)
             s0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j), Vector512.Load(b + j), s0);

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using HonestyEngine.Abstractions;
 
 namespace HonestyEngine.Compute.Logistic;
@@ -17,7 +19,11 @@ internal static class LbfgsSolver
 
     public sealed record Result(LinearModel Model, int Iterations, int Evaluations, double Objective, double GradientMaxAbs, string StopReason);
 
-    public static Result Minimise(ILogisticLoss loss, LogisticOptions options, Action<string>? trace = null)
+    /// <param name="locateNonFiniteInput">Called when the first evaluation (at w = 0, b = 0, where finite data gives
+    /// exactly log 2) is not finite: it should find the NaN/Inf in the data and throw naming it. Backends that pass
+    /// it skip scanning x up front.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per fit: no point starting in tier-0 code
+    public static Result Minimise(ILogisticLoss loss, LogisticOptions options, Action<string>? trace = null, Action? locateNonFiniteInput = null)
     {
         if (options.L2 < 0 || !double.IsFinite(options.L2))
             throw new ArgumentException($"LogisticOptions.L2 must be a finite non-negative number, got {options.L2}.");
@@ -35,7 +41,7 @@ internal static class LbfgsSolver
         for (int i = 0; i < History; i++) { s[i] = new double[p]; y[i] = new double[p]; }
         int stored = 0, head = 0, evaluations = 0;
 
-        double f = Evaluate(loss, options, x, g, ref evaluations);
+        double f = Evaluate(loss, options, x, g, ref evaluations, locateNonFiniteInput);
         string reason = "max_iterations";
         int iter = 0;
         for (; iter < options.MaxIterations; iter++)
@@ -114,7 +120,7 @@ internal static class LbfgsSolver
         return new Result(new LinearModel(weights, (float)x[d]), iter, evaluations, f, MaxAbs(g), reason);
     }
 
-    private static double Evaluate(ILogisticLoss loss, LogisticOptions options, double[] x, double[] g, ref int evaluations)
+    private static double Evaluate(ILogisticLoss loss, LogisticOptions options, double[] x, double[] g, ref int evaluations, Action? locateNonFiniteInput = null)
     {
         evaluations++;
         int d = loss.Dimension;
@@ -124,27 +130,20 @@ internal static class LbfgsSolver
         for (int i = 0; i < d; i++) { norm2 += x[i] * x[i]; g[i] += options.L2 * x[i]; }
         g[d] = options.FitIntercept ? gb : 0;
         f += 0.5 * options.L2 * norm2;
+        if (locateNonFiniteInput is not null && !(double.IsFinite(f) && double.IsFinite(MaxAbs(g))))
+        {
+            locateNonFiniteInput(); // throws naming the element when x has NaN/Inf
+            throw new MethodInputException("Logistic regression: the loss at w = 0 is not finite although x is finite; the activations are too large for float32 sums (scale them).");
+        }
         if (!double.IsFinite(f))
             throw new MethodInputException("Logistic regression diverged to a non-finite loss; the activations are probably too large (scale them) or L2 is 0 on separable data.");
         return f;
     }
 
-    private static double Dot(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        return s;
-    }
+    private static double Dot(double[] a, double[] b) => TensorPrimitives.Dot<double>(a, b);
 
-    private static void Axpy(double a, double[] x, double[] y)
-    {
-        for (int i = 0; i < x.Length; i++) y[i] += a * x[i];
-    }
+    private static void Axpy(double a, double[] x, double[] y) => TensorPrimitives.MultiplyAdd<double>(x, a, y, y);
 
-    private static double MaxAbs(double[] a)
-    {
-        double m = 0;
-        foreach (var v in a) m = Math.Max(m, Math.Abs(v));
-        return m;
-    }
+    /// <summary>Largest |a_i|; NaN if any element is NaN.</summary>
+    private static double MaxAbs(double[] a) => Math.Abs(TensorPrimitives.MaxMagnitude<double>(a));
 }

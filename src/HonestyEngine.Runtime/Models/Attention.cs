@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using HonestyEngine.Runtime.Numerics;
 
@@ -12,11 +13,13 @@ internal static unsafe class Attention
     /// <summary>Below this many new queries (decode steps) P V is accumulated row by row instead of packed into a GEMM.</summary>
     private const int DecodeRows = 8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(float[] q, float[] keys, float[] values, float[] output, int T, int start, int heads, int kvHeads,
         int headDim, float scale, float? softcap, int? window)
     {
         int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
         int total = start + T;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Head(int h)
         {
             int kvh = h / group;
@@ -61,7 +64,8 @@ internal static unsafe class Attention
             }
             finally { ArrayPool<float>.Shared.Return(scores); }
         }
-        if ((long)T * total * headDim * heads < 1 << 16) for (int h = 0; h < heads; h++) Head(h);
-        else Parallel.For(0, heads, Head);
+        int threads = Math.Min(Gemm.Threads, heads);
+        if (threads <= 1 || (long)T * total * headDim * heads < 1 << 16) for (int h = 0; h < heads; h++) Head(h);
+        else Parallel.For(0, heads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Head);
     }
 }

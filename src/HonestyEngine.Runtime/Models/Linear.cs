@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HonestyEngine.Runtime.Numerics;
 
 namespace HonestyEngine.Runtime.Models;
@@ -24,6 +25,7 @@ public sealed class Linear
     }
 
     /// <summary>y[rows, Out] = x[rows, In] W^T + b (+ LoRA when <paramref name="useAdapter"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> x, int rows, Span<float> y, bool useAdapter)
     {
         Gemm.MultiplyTransposed(x[..(rows * In)], Weight, y[..(rows * Out)], rows, Out, In);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using HonestyEngine.Abstractions;
 using HonestyEngine.Runtime.Inference;
@@ -55,6 +56,10 @@ public sealed class TransformerModel
     /// <summary>Runs <paramref name="tokens"/> at positions cache.Length.. and appends them to the cache.
     /// Returns logits [rows, vocab] for the rows <paramref name="logits"/> asks for (after final soft-capping).</summary>
     /// <param name="useAdapter">Apply an unmerged LoRA adapter on this call (ignored when merged or absent).</param>
+    // Hot paths of the runtime are marked AggressiveOptimization: tiered compilation would otherwise run them as
+    // unoptimised (then PGO-instrumented) code for the first seconds of a process, which measured 3-6x slower
+    // prefill for short CLI runs and benchmarks.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float[] Forward(KvCache cache, ReadOnlySpan<int> tokens, HookRunner? hooks = null, LogitsMode logits = LogitsMode.Last,
         bool useAdapter = true, CancellationToken cancellationToken = default)
     {
@@ -71,7 +76,8 @@ public sealed class TransformerModel
         Embed(tokens, start, x);
         hooks?.Visit(HookNames.Embed, x, T, start);
 
-        var s = new Scratch(c, T);
+        var s = Interlocked.Exchange(ref _spareScratch, null) is { Rows: var rows0 } spare && rows0 >= T ? spare : new Scratch(c, T);
+        s.RopeTables.Clear();
         for (int l = 0; l < c.NumLayers; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -80,6 +86,22 @@ public sealed class TransformerModel
         }
         cache.Advance(T);
 
+        try
+        {
+            return FinalNormAndLogits(x, T, start, hooks, logits, s);
+        }
+        finally
+        {
+            // Keep the buffers for the next call (decode steps, repeated prompts) unless they are large.
+            if ((long)s.Rows * c.IntermediateSize <= MaxKeptScratchFloats) _spareScratch = s;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private float[] FinalNormAndLogits(float[] x, int T, int start, HookRunner? hooks, LogitsMode logits, Scratch s)
+    {
+        var c = Config;
+        int d = c.HiddenSize;
         if (logits == LogitsMode.None && hooks?.Wants(HookNames.FinalNorm) != true) return [];
         var normed = s.H;
         for (int t = 0; t < T; t++) Norm(Weights.FinalNorm, x.AsSpan(t * d, d), normed.AsSpan(t * d, d));
@@ -105,6 +127,7 @@ public sealed class TransformerModel
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Embed(ReadOnlySpan<int> tokens, int start, Span<float> x)
     {
         int d = Config.HiddenSize;
@@ -117,9 +140,15 @@ public sealed class TransformerModel
         }
     }
 
-    /// <summary>Per-call work buffers.</summary>
+    /// <summary>Work buffers of one forward call, sized for <see cref="Rows"/> tokens; one set is kept between calls.</summary>
+    private Scratch? _spareScratch;
+    private const long MaxKeptScratchFloats = 4 << 20;
+
     private sealed class Scratch(ModelConfig c, int T)
     {
+        public readonly int Rows = T;
+        /// <summary>cos/sin tables of this call, one per distinct rope settings (layer type).</summary>
+        public readonly Dictionary<RopeSettings, Rope.Table> RopeTables = new(ReferenceEqualityComparer.Instance);
         public readonly float[] H = new float[T * c.HiddenSize];
         public readonly float[] Q = new float[T * c.QDim];
         public readonly float[] K = new float[T * c.KvDim];
@@ -130,6 +159,7 @@ public sealed class TransformerModel
         public readonly float[] Up = new float[T * c.IntermediateSize];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Layer(int l, float[] x, int T, int start, KvCache cache, HookRunner? hooks, bool useAdapter, Scratch s)
     {
         var c = Config;
@@ -151,8 +181,9 @@ public sealed class TransformerModel
         }
         if (c.LayerRope[l] is { } rope)
         {
-            Rope.Apply(s.Q, T, c.NumHeads, hd, start, rope);
-            Rope.Apply(s.K, T, c.NumKvHeads, hd, start, rope);
+            if (!s.RopeTables.TryGetValue(rope, out var table)) s.RopeTables[rope] = table = new Rope.Table(rope, start, T);
+            Rope.Apply(s.Q, T, c.NumHeads, hd, table);
+            Rope.Apply(s.K, T, c.NumKvHeads, hd, table);
         }
         s.K.AsSpan(0, T * c.KvDim).CopyTo(cache.Keys(l).Slice(start * c.KvDim));
         s.V.AsSpan(0, T * c.KvDim).CopyTo(cache.Values(l).Slice(start * c.KvDim));
@@ -202,6 +233,7 @@ public sealed class TransformerModel
         else Kernels.RmsNorm(x, n.Weight, Config.NormEps, Config.NormPlusOne, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckFinite(ReadOnlySpan<float> x, string where)
     {
         // NaN/Inf are reported, never propagated into results.

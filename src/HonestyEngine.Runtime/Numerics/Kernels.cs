@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace HonestyEngine.Runtime.Numerics;
 
@@ -7,6 +9,7 @@ namespace HonestyEngine.Runtime.Numerics;
 public static class Kernels
 {
     /// <summary>RMSNorm of one row. <paramref name="plusOne"/> uses Gemma's (1 + w) scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, float eps, bool plusOne, Span<float> y)
     {
         float ms = TensorPrimitives.SumOfSquares(x) / x.Length;
@@ -21,6 +24,7 @@ public static class Kernels
     }
 
     /// <summary>LayerNorm of one row (biased variance, as torch.nn.LayerNorm).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, float eps, Span<float> y)
     {
         float mean = TensorPrimitives.Sum(x) / x.Length;
@@ -32,6 +36,7 @@ public static class Kernels
     }
 
     /// <summary>In-place numerically stable softmax.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax(Span<float> x)
     {
         float max = TensorPrimitives.Max(x);
@@ -42,6 +47,7 @@ public static class Kernels
     }
 
     /// <summary>log_softmax(x)[index], computed in double for summing continuation log-probabilities.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double LogSoftmaxAt(ReadOnlySpan<float> x, int index)
     {
         float max = TensorPrimitives.Max(x);
@@ -51,6 +57,7 @@ public static class Kernels
     }
 
     /// <summary>cap * tanh(x / cap) in place (Gemma attention and final soft-capping).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SoftCap(Span<float> x, float cap)
     {
         TensorPrimitives.Multiply(x, 1f / cap, x);
@@ -58,25 +65,48 @@ public static class Kernels
         TensorPrimitives.Multiply(x, cap, x);
     }
 
-    /// <summary>SiLU: x * sigmoid(x).</summary>
-    public static void Silu(Span<float> x)
+    /// <summary>SiLU: x / (1 + exp(-x)), as torch's CPU kernel computes it; 16 lanes at a time where AVX-512 runs
+    /// (Vector512.Exp is within an ulp or two of MathF.Exp).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Silu(Span<float> x)
     {
-        for (int i = 0; i < x.Length; i++) x[i] = x[i] / (1f + MathF.Exp(-x[i]));
+        int i = 0;
+        fixed (float* p = x)
+        {
+            if (Vector512.IsHardwareAccelerated)
+                for (; i + 16 <= x.Length; i += 16)
+                {
+                    var v = Vector512.Load(p + i);
+                    (v / (Vector512<float>.One + Vector512.Exp(-v))).Store(p + i);
+                }
+        }
+        for (; i < x.Length; i++) x[i] = x[i] / (1f + MathF.Exp(-x[i]));
     }
 
     private const float Sqrt2OverPi = 0.7978845608028654f;
 
     /// <summary>GELU tanh approximation (gelu_new, gelu_pytorch_tanh).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GeluTanh(Span<float> x)
     {
-        for (int i = 0; i < x.Length; i++)
+        // Inner argument per chunk, then the vectorised tanh over the chunk.
+        Span<float> inner = stackalloc float[256];
+        for (int start = 0; start < x.Length; start += inner.Length)
         {
-            float v = x[i];
-            x[i] = 0.5f * v * (1f + MathF.Tanh(Sqrt2OverPi * (v + 0.044715f * v * v * v)));
+            var chunk = x.Slice(start, Math.Min(inner.Length, x.Length - start));
+            var t = inner[..chunk.Length];
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                float v = chunk[i];
+                t[i] = Sqrt2OverPi * (v + 0.044715f * v * v * v);
+            }
+            TensorPrimitives.Tanh(t, t);
+            for (int i = 0; i < chunk.Length; i++) chunk[i] = 0.5f * chunk[i] * (1f + t[i]);
         }
     }
 
     /// <summary>Exact GELU x * Phi(x) (hidden_act "gelu").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GeluErf(Span<float> x)
     {
         for (int i = 0; i < x.Length; i++) x[i] = (float)(0.5 * x[i] * (1 + Erf(x[i] / Math.Sqrt(2))));

@@ -16,6 +16,7 @@ internal static unsafe class ManagedGemm
     private const int Kc = 256;      // K block: packed panel Nr*Kc*4 = 32 KB
     private const int SmallM = 8;    // below this, unpacked dot-product path
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(int m, int n, int k, float* a, int lda, float* b, int ldb, bool bTransposed,
         float* c, int ldc, bool accumulate, int threads)
     {
@@ -38,12 +39,11 @@ internal static unsafe class ManagedGemm
 
     private sealed class Job(int m, int n, int k, float* a, int lda, float* b, int ldb, bool bT, float* c, int ldc, bool acc, int panels, int workers)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunWorker(int w)
         {
             int p0 = (int)((long)panels * w / workers), p1 = (int)((long)panels * (w + 1) / workers);
-            var packed = GC.AllocateUninitializedArray<float>(Nr * Kc + 16, pinned: true);
-            var tile = GC.AllocateUninitializedArray<float>(Mr * Nr, pinned: true);
-            var zeroRow = new float[Kc];
+            var (packed, tile, zeroRow) = WorkerBuffers.ForThisThread();
             fixed (float* pp = packed, tp = tile, zp = zeroRow)
             {
                 float* pk = (float*)(((nint)pp + 63) & ~(nint)63); // 64-byte aligned panel
@@ -84,7 +84,24 @@ internal static unsafe class ManagedGemm
         }
     }
 
+    /// <summary>Each thread's packed panel, edge tile and zero row, allocated once per thread: a forward pass makes
+    /// hundreds of small GEMM calls (attention heads), and fresh pinned buffers per call fill the pinned heap,
+    /// which only a gen-2 collection empties.</summary>
+    private static class WorkerBuffers
+    {
+        [ThreadStatic] private static float[]? _packed, _tile, _zeroRow;
+
+        public static (float[] Packed, float[] Tile, float[] ZeroRow) ForThisThread()
+        {
+            _packed ??= GC.AllocateUninitializedArray<float>(Nr * Kc + 16, pinned: true);
+            _tile ??= GC.AllocateUninitializedArray<float>(Mr * Nr, pinned: true);
+            _zeroRow ??= new float[Kc]; // stays zero: read as the missing rows of an edge tile
+            return (_packed, _tile, _zeroRow);
+        }
+    }
+
     /// <summary>Panel[kk*Nr + j] = B[j0+j, k0+kk] for B stored [N, K]; zero beyond n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTransposed(float* b, int ldb, int j0, int nb, int k0, int kb, float* dst)
     {
         for (int j = 0; j < nb; j++)
@@ -97,6 +114,7 @@ internal static unsafe class ManagedGemm
     }
 
     /// <summary>Panel[kk*Nr + j] = B[k0+kk, j0+j] for B stored [K, N]; zero beyond n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackPlain(float* b, int ldb, int j0, int nb, int k0, int kb, float* dst)
     {
         for (int kk = 0; kk < kb; kk++)
@@ -170,10 +188,12 @@ internal static unsafe class ManagedGemm
     }
 
     /// <summary>Few rows of A against B [N, K]: each row of B is read once and dotted with every row of A.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SmallMTransposed(int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool acc, int threads)
     {
         int chunks = Math.Max(1, Math.Min(threads, (int)Math.Min(n / 64 + 1, int.MaxValue)));
         if ((long)m * n * k < 1 << 17) chunks = 1;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Work(int w)
         {
             int j0 = (int)((long)n * w / chunks), j1 = (int)((long)n * (w + 1) / chunks);

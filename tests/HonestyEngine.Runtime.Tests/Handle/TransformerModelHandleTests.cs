@@ -5,6 +5,7 @@ using HonestyEngine.Runtime.Models;
 
 namespace HonestyEngine.Runtime.Tests.Handle;
 
+[Collection(GlobalGemmSettings.Name)]
 public class TransformerModelHandleTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using HonestyEngine.Runtime.Models;
 
 namespace HonestyEngine.Runtime.Tests.Inference;
 
+[Collection(GlobalGemmSettings.Name)]
 public class InferenceEngineTests
 {
     private static readonly Lazy<TransformerModel> Llama = new(() => TransformerModel.Load(Fixtures.Model("llama")));

@@ -7,6 +7,7 @@ namespace HonestyEngine.Runtime.Tests.Models;
 
 /// <summary>Every fixture model matches transformers' own outputs (embed, each layer, final norm, logits at 1e-4 and
 /// the greedy continuation), with both GEMM providers.</summary>
+[Collection(GlobalGemmSettings.Name)]
 public class ReferenceFixtureTests(ITestOutputHelper output)
 {
     public static IEnumerable<object[]> Models() =>

@@ -2,6 +2,7 @@ using HonestyEngine.Runtime.Numerics;
 
 namespace HonestyEngine.Runtime.Tests.Numerics;
 
+[Collection(GlobalGemmSettings.Name)]
 public class GemmTests
 {
     public static IEnumerable<object[]> Shapes()
