@@ -70,7 +70,7 @@ public sealed class IntrospectionAdapter : IElicitor
         {
             throw new MethodInputException($"{Name}: the runtime of model '{model.Info.Name}' cannot train one adapter across models (FineTuneRequest.Sources): {e.Message}", e);
         }
-        catch (MethodInputException e)
+        catch (MethodInputException e) when (e.Message.Contains("no training data", StringComparison.Ordinal))
         {
             // A runtime that ignores Sources sees a request with no data and says so; name the real cause too.
             throw new MethodInputException($"{Name}: training the shared adapter for model '{model.Info.Name}' failed; a runtime that cannot train "

@@ -28,6 +28,8 @@ public static class FrozenBase
         HfCheckpoint.Save(model, temp);
         CopyModelSideFiles(basePath, temp);
         File.WriteAllText(Path.Combine(temp, CompleteMarker), $"base: {basePath}\nadapter: {info.AdapterPath}\n");
+        // A folder there without the marker is not ours to trust (written by hand or by an older layout): replace it.
+        if (Directory.Exists(dir) && !File.Exists(Path.Combine(dir, CompleteMarker))) Directory.Delete(dir, true);
         try { Directory.Move(temp, dir); }
         catch (IOException) when (File.Exists(Path.Combine(dir, CompleteMarker))) { Directory.Delete(temp, true); }   // another job merged it first
         return dir;

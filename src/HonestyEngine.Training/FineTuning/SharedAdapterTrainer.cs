@@ -29,7 +29,8 @@ public static class SharedAdapterTrainer
             for (int i = 0; i < sources[s].Examples.Count; i++)
             {
                 var ex = sources[s].Examples[i];
-                ex.Validate(i, c.VocabSize, c.MaxPositionEmbeddings);
+                try { ex.Validate(i, c.VocabSize, c.MaxPositionEmbeddings); }
+                catch (ArgumentException e) { throw new ArgumentException($"Source {s}: {e.Message}", e); }
                 if (ex.TargetCount == 0) throw new ArgumentException($"Source {s}, training example {i} has no loss targets.");
             }
         }

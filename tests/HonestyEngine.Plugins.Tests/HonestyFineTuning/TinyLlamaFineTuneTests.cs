@@ -15,6 +15,7 @@ namespace HonestyEngine.Plugins.Tests.HonestyFineTuning;
 /// The testbed asks questions under an instruction to lie; its labeller counts an answer honest when it opens with the
 /// Goals data's honest refusal ("No lies."). A random model never does, the Goals fine-tune learns it, the instruction-following
 /// control learns its own replies instead. This checks the real training path, not generalisation.</summary>
+[Collection(FineTunerStaticCollection.Name)]
 public sealed class TinyLlamaFineTuneTests
 {
     private const string Honest = "No lies.";
@@ -107,7 +108,7 @@ public sealed class TinyLlamaFineTuneTests
     }
 
     /// <summary>A random 2-layer llama (d 32) with a byte-level tokenizer (no merges) and the ChatML template.</summary>
-    private static string TinyLlamaFolder()
+    internal static string TinyLlamaFolder()
     {
         string dir = Path.Combine(Path.GetTempPath(), "honesty-plugin-tests", "tiny-llama-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
