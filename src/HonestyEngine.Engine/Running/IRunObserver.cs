@@ -28,8 +28,8 @@ public sealed class TextRunObserver(TextWriter writer) : IRunObserver
     private readonly Lock _gate = new();
     private void Write(string line) { lock (_gate) { writer.WriteLine(line); writer.Flush(); } }
     public void RunStarted(IReadOnlyList<MatrixCell> cells, int cachedCells) => Write($"run: {cells.Count} cells ({cachedCells} cached)");
-    public void CellStarted(MatrixCell cell) => Write($"start  {cell}");
+    public void CellStarted(MatrixCell cell) => Write($"start   {cell}");
     public void CellFinished(MatrixCell cell, string status, string? error, bool cached) =>
-        Write($"{(cached ? "cached" : status),-7}{cell}{(error is null ? "" : $": {error}")}");
+        Write($"{(cached ? "cached" : status),-8}{cell}{(error is null ? "" : $": {error}")}");
     public void Message(string line) => Write(line);
 }
