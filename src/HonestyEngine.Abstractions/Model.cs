@@ -57,6 +57,7 @@ public sealed record ForwardRequest(Prompt Prompt, HookSpec Hooks, bool ReturnLo
 public sealed record ForwardResult(IReadOnlyDictionary<string, Tensor> Activations, int[] TokenIds, int[] Positions, Tensor? Logits);
 
 /// <summary>A fine-tuning job: LoRA adapter or full fine-tune on chat data (assistant tokens are the loss).</summary>
+/// <param name="TrainingHooks">Optional edits applied while training (preventative steering).</param>
 public sealed record FineTuneRequest(
     string Name,
     IReadOnlyList<DatasetItem> Data,
@@ -67,7 +68,6 @@ public sealed record FineTuneRequest(
     bool FullFineTune = false,
     int BatchSize = 8,
     int Seed = 0,
-    /// <summary>Optional edits applied while training (preventative steering).</summary>
     HookSpec? TrainingHooks = null)
 {
     /// <summary>Where to save the trained adapter (or checkpoint), e.g. under a cell's
