@@ -35,7 +35,8 @@ public interface ITestbed
     ILabeller Labeller { get; }
     /// <summary>Loads (or returns the already loaded) model organism.</summary>
     IModelHandle OpenModel();
-    /// <summary>The model it was fine-tuned from, for model diffing; null if none.</summary>
+    /// <summary>The base model it was fine-tuned from (model diffing, the honest judge); for a testbed that is the
+    /// base itself, that same model; null if unknown.</summary>
     IModelHandle? OpenBaseModel();
 }
 

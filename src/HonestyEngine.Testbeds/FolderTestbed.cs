@@ -106,7 +106,9 @@ public sealed class FolderTestbed : ITestbed, IDisposable
 
     public IModelHandle? OpenBaseModel()
     {
-        if (Spec.Model.Kind == "base") return null;
+        // A testbed that is the base itself (honest-base, instructed-deception) has the base as its own model: the
+        // honest judge of llm-as-judge is then the model itself and model diffing finds no difference, as it should.
+        if (Spec.Model.Kind == "base") return OpenModel();
         if (_base is not null) return _base;
         string baseDir = Path.GetFullPath(Path.Combine(Folder, Spec.Model.Base));
         RequireModelFiles(baseDir, "base model");

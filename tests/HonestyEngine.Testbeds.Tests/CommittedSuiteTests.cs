@@ -41,6 +41,17 @@ public class CommittedSuiteTests
         Assert.True(baseBytes <= 10_000_000, $"base model.safetensors is {baseBytes} bytes");
     }
 
+    [Fact]
+    public void BaseTestbed_IsItsOwnBaseModel_AndFineTunedTestbedsOpenTheSharedBase()
+    {
+        using var honestBase = Open("honest-base");
+        Assert.Same(honestBase.OpenModel(), honestBase.OpenBaseModel());
+        using var taboo = Open("taboo");
+        var baseModel = taboo.OpenBaseModel();
+        Assert.NotNull(baseModel);
+        Assert.NotSame(taboo.OpenModel(), baseModel);
+    }
+
     /// <summary>Testbeds that pass acceptance in the committed build and verify in seconds (the full table: README).</summary>
     [Theory]
     [MemberData(nameof(FastPassing))]
