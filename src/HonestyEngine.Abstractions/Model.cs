@@ -56,8 +56,8 @@ public sealed record ForwardRequest(Prompt Prompt, HookSpec Hooks, bool ReturnLo
 /// <summary>Activations recorded by a forward pass: hook name -> [positions, d]; plus the positions used.</summary>
 public sealed record ForwardResult(IReadOnlyDictionary<string, Tensor> Activations, int[] TokenIds, int[] Positions, Tensor? Logits);
 
-/// <summary>A fine-tuning job: LoRA adapter or full fine-tune on chat data (assistant tokens are the loss).</summary>
-/// <param name="TrainingHooks">Optional edits applied while training (preventative steering).</param>
+/// <summary>A fine-tuning job: LoRA adapter or full fine-tune on chat data (assistant tokens are the loss).
+/// <c>TrainingHooks</c>: optional edits applied while training (preventative steering).</summary>
 public sealed record FineTuneRequest(
     string Name,
     IReadOnlyList<DatasetItem> Data,

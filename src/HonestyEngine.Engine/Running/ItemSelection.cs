@@ -9,7 +9,9 @@ internal static class ItemSelection
     public static IReadOnlyList<DatasetItem> Select(IReadOnlyList<DatasetItem> items, RunOptions options, string salt)
     {
         if (options.Profile != RunProfile.Quick || items.Count <= options.QuickItemLimit) return items;
-        var rng = new Random(HashCode.Combine(options.Seed, StableHash.Of(salt)));
+        // Not HashCode.Combine: it is randomised per process, which made quick-profile item choices (and so every
+        // quick cell's cache key) differ between runs.
+        var rng = new Random(StableHash.Mix(options.Seed, StableHash.Of(salt)));
         var indices = Enumerable.Range(0, items.Count).ToArray();
         rng.Shuffle(indices);
         return indices.Take(options.QuickItemLimit).Order().Select(i => items[i]).ToList();
@@ -20,8 +22,22 @@ internal static class ItemSelection
 }
 
 /// <summary>A string hash that is the same in every process (string.GetHashCode is randomised per process).</summary>
-internal static class StableHash
+public static class StableHash
 {
+    /// <summary>Mixes two ints into a seed, identically in every process (SplitMix64 finaliser).</summary>
+    public static int Mix(int a, int b)
+    {
+        unchecked
+        {
+            ulong h = (ulong)(uint)a * 0x9E3779B97F4A7C15UL;
+            h ^= (uint)b;
+            h ^= h >> 30; h *= 0xBF58476D1CE4E5B9UL;
+            h ^= h >> 27; h *= 0x94D049BB133111EBUL;
+            h ^= h >> 31;
+            return (int)h;
+        }
+    }
+
     public static int Of(string s)
     {
         unchecked

@@ -100,7 +100,7 @@ public sealed class HookRunner
                 {
                     // One generator per (seed, position): identical noise whether the sequence is run whole,
                     // in a batch or token by token.
-                    var rng = new Random(HashCode.Combine(g.Seed, position, 0x5eed));
+                    var rng = new Random(NoiseSeed(g.Seed, position));
                     for (int i = 0; i < row.Length; i += 2)
                     {
                         double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
@@ -131,5 +131,19 @@ public sealed class HookRunner
             dict[name] = new Tensor([_readOrder.Length, _d], buf);
         }
         return (dict, _readOrder);
+    }
+
+    /// <summary>The seed of the Gaussian noise at one position: the same in every process (HashCode.Combine is
+    /// randomised per process, which made fuzzing irreproducible across runs).</summary>
+    internal static int NoiseSeed(int seed, int position)
+    {
+        unchecked
+        {
+            ulong h = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (uint)position ^ 0x5eedUL << 32;
+            h ^= h >> 30; h *= 0xBF58476D1CE4E5B9UL;
+            h ^= h >> 27; h *= 0x94D049BB133111EBUL;
+            h ^= h >> 31;
+            return (int)h;
+        }
     }
 }
