@@ -75,18 +75,4 @@ public static class Trainer
         else model.FreezeAll();
         return new TrainingReport(losses, norms, tokens, clock.Elapsed, adapter);
     }
-
-    /// <summary>Epoch-wise shuffled example order from a seeded generator.</summary>
-    private sealed class BatchOrder(int count, int seed)
-    {
-        private readonly SeededRandom _rng = new(seed);
-        private readonly int[] _perm = Enumerable.Range(0, count).ToArray();
-        private int _next = count;
-
-        public int Next()
-        {
-            if (_next == _perm.Length) { _rng.Shuffle(_perm); _next = 0; }
-            return _perm[_next++];
-        }
-    }
 }

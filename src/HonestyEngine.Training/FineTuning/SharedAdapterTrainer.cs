@@ -37,16 +37,16 @@ public static class SharedAdapterTrainer
 
         var adapter = LoraAdapter.Create(config, lora);
         var computations = new LlamaComputation[sources.Count];
-        var orders = new ShuffledOrder[sources.Count];
+        var orders = new BatchOrder[sources.Count];
         for (int s = 0; s < sources.Count; s++)
         {
             sources[s].Model.AttachLora(adapter);   // the same A and B objects: every source's gradient lands in them
             computations[s] = new LlamaComputation(sources[s].Model) { Edits = options.SteeringEdits };
-            orders[s] = new ShuffledOrder(sources[s].Examples.Count, options.Seed + 1 + s);
+            orders[s] = new BatchOrder(sources[s].Examples.Count, options.Seed + 1 + s);
         }
         var trainable = adapter.Parameters().ToList();
         var optimizer = new AdamW(trainable) { Beta1 = options.Beta1, Beta2 = options.Beta2, Epsilon = options.Epsilon, WeightDecay = options.WeightDecay };
-        var sourceOrder = new ShuffledOrder(sources.Count, options.Seed);
+        var sourceOrder = new BatchOrder(sources.Count, options.Seed);
         var losses = new List<double>(options.Steps);
         var norms = new List<double>(options.Steps);
         long tokens = 0;
@@ -79,19 +79,5 @@ public static class SharedAdapterTrainer
             foreach (var p in trainable) p.SetTrainable(false);
         }
         return new TrainingReport(losses, norms, tokens, clock.Elapsed, adapter);
-    }
-
-    /// <summary>Indices 0..count-1 in a seeded order reshuffled each round.</summary>
-    private sealed class ShuffledOrder(int count, int seed)
-    {
-        private readonly SeededRandom _rng = new(seed);
-        private readonly int[] _perm = Enumerable.Range(0, count).ToArray();
-        private int _next = count;
-
-        public int Next()
-        {
-            if (_next == _perm.Length) { _rng.Shuffle(_perm); _next = 0; }
-            return _perm[_next++];
-        }
     }
 }
