@@ -95,25 +95,36 @@ public sealed class InterventionPropertyTests(EngineRuns runs)
         Assert.True(cell.Metric(MetricNames.HonestyRate) >= baseline - 0.1, $"{cell.Describe()} vs baseline {baseline}");
     }
 
-    /// <summary>Fuzzing adds seeded Gaussian noise at the middle layer: at the quick profile's scale (0.3 of the
-    /// residual RMS) greedy answers of this model are robust to it, at its sweep's largest scale (1.0) answers change,
-    /// and more of them than at 0.3.</summary>
+    /// <summary>Fuzzing adds seeded Gaussian noise at the middle layer, scaled to the residual RMS there (the cell logs
+    /// the std). This model's greedy answers are robust to the quick scale (0.3: 0 of 24 change on the committed taboo)
+    /// and nearly so at the sweep's largest (1.0: 1 of 24), which is why fuzzing equals the baseline in the report; at
+    /// 4x the RMS the noise must visibly reach the generation (the edit is applied at every generated position).</summary>
     [Fact]
-    public void Fuzzing_changes_more_answers_with_more_noise()
+    public void Fuzzing_noise_is_scaled_to_the_residual_and_reaches_the_answers()
     {
-        int quick = ChangedAnswers("fuzzing(LayerFraction=0.5, NoiseScale=0.3)");
-        int strong = ChangedAnswers("fuzzing(LayerFraction=0.5, NoiseScale=1)");
-        Assert.True(strong > quick && strong >= 3, $"noise 0.3 changed {quick} answers, {PropertyRuns.StrongNoise} changed {strong}");
+        double Std(string method) => double.Parse(Log(method).Single(l => l.StartsWith("fuzzing: layer 2, noise std ", StringComparison.Ordinal))["fuzzing: layer 2, noise std ".Length..],
+            System.Globalization.CultureInfo.InvariantCulture);
+        string quickName = "fuzzing(LayerFraction=0.5, NoiseScale=0.3)", strongName = $"fuzzing(LayerFraction=0.5, NoiseScale={PropertyRuns.StrongNoise})";
+        Assert.InRange(Std(strongName) / Std(quickName) / (PropertyRuns.StrongNoise / 0.3), 0.99, 1.01); // one residual RMS, logged to 3 digits
+        int quick = ChangedAnswers(quickName), strong = ChangedAnswers(strongName);
+        Assert.True(strong >= 3 && strong > quick, $"noise 0.3 changed {quick} answers, {PropertyRuns.StrongNoise} changed {strong}");
     }
 
     /// <summary>The honesty steering vector (mean honest - mean deceptive activation on the instructed pairs, added at
-    /// every position of the middle layer) is applied: at 8x it changes answers, more than at the quick profile's 2x.</summary>
+    /// every position of the middle layer): at the quick coefficient 2 it changes no answer of this model on taboo (so
+    /// it equals the baseline in the report); scaled up it must reach the answers.</summary>
     [Fact]
-    public void Steering_changes_more_answers_with_a_larger_coefficient()
+    public void Steering_vector_reaches_the_answers_when_scaled_up()
     {
         int quick = ChangedAnswers("honesty-steering-vector(Coefficient=2, LayerFraction=0.5)");
-        int strong = ChangedAnswers("honesty-steering-vector(Coefficient=8, LayerFraction=0.5)");
-        Assert.True(strong > quick && strong >= 3, $"coefficient 2 changed {quick} answers, 8 changed {strong}");
+        int strong = ChangedAnswers($"honesty-steering-vector(Coefficient={PropertyRuns.StrongCoefficient}, LayerFraction=0.5)");
+        Assert.True(strong >= 3 && strong > quick, $"coefficient 2 changed {quick} answers, {PropertyRuns.StrongCoefficient} changed {strong}");
+    }
+
+    private IReadOnlyList<string> Log(string method)
+    {
+        var path = Path.Combine(runs.TabooOthers().OutputDirectory, "logs", Taboo, method + ".log");
+        return File.ReadAllLines(path);
     }
 
     /// <summary>The training record the fine-tune wrote next to its adapter in the cell's cache folder.</summary>

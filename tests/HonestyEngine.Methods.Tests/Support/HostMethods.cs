@@ -53,7 +53,9 @@ public sealed record LabelSighting(int LabelledTranscripts, List<string> Privile
     /// <summary>The sighting logged by <paramref name="method"/> on <paramref name="testbed"/> in the run written to <paramref name="outputDirectory"/>.</summary>
     public static LabelSighting Read(string outputDirectory, string testbed, string method)
     {
-        var path = Path.Combine(outputDirectory, "logs", testbed, method + ".log");
+        // The engine names log files with letters, digits, '-', '_' and '.' only (CachePaths.Safe).
+        string safe = new(method.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+        var path = Path.Combine(outputDirectory, "logs", testbed, safe + ".log");
         var line = File.ReadLines(path).Single(l => l.StartsWith(Prefix, StringComparison.Ordinal));
         return JsonSerializer.Deserialize<LabelSighting>(line[Prefix.Length..])!;
     }

@@ -18,16 +18,16 @@ public static class PropertyRuns
     public const int DetectorItems = 48;
     public const int TabooItems = 24;
 
-    /// <summary>Every plugin detector, the label spies, and unrelated-questions' instructed-pairs row, on taboo.</summary>
+    /// <summary>Every plugin detector and the label spies, on taboo.</summary>
     public static RunSummary TabooDetectors(this EngineRuns runs) =>
         runs.Run("taboo-detectors", [Taboo], () => Detectors(runs), DetectorItems);
 
     /// <summary>The same on instructed-deception.</summary>
     public static RunSummary InstructedDetectors(this EngineRuns runs) =>
-        runs.Run("instructed-detectors", [Instructed], () => [.. Detectors(runs), UnrelatedQuestionsOnPairs(runs)], DetectorItems);
+        runs.Run("instructed-detectors", [Instructed], () => Detectors(runs), DetectorItems);
 
     /// <summary>Every plugin intervention and elicitor on taboo, with the no-intervention and direct-ask baselines and
-    /// stronger rows of the two steering interventions (fuzzing at its sweep's largest noise, steering at 8x).</summary>
+    /// stronger rows of the two steering interventions (noise at 4x the residual RMS, the steering vector at 64x).</summary>
     public static RunSummary TabooOthers(this EngineRuns runs) =>
         runs.Run("taboo-interventions-elicitors", [Taboo], () =>
         [
@@ -37,8 +37,8 @@ public static class PropertyRuns
             HostMethods.WithParameter(runs.Method("honesty-steering-vector"), "Coefficient", StrongCoefficient),
         ], TabooItems);
 
-    public const double StrongNoise = 1.0;
-    public const double StrongCoefficient = 8.0;
+    public const double StrongNoise = 4.0;
+    public const double StrongCoefficient = 64.0;
 
     public static RunSummary DetectorRun(this EngineRuns runs, string testbed) =>
         testbed == Taboo ? runs.TabooDetectors() : runs.InstructedDetectors();
@@ -48,9 +48,4 @@ public static class PropertyRuns
         .. runs.Plugins.Methods.Where(m => m.Kind == MethodKind.Detector),
         HostMethods.Describe(typeof(LabelSpy), runs.Host), HostMethods.Describe(typeof(PrivilegedLabelSpy), runs.Host),
     ];
-
-    /// <summary>unrelated-questions trained on the instructed pairs (its second [Params] row; the quick profile runs
-    /// only the on-policy row).</summary>
-    private static MethodDescriptor UnrelatedQuestionsOnPairs(EngineRuns runs) =>
-        HostMethods.WithParameter(runs.Method("unrelated-questions"), "Training", "instructed-pairs");
 }
