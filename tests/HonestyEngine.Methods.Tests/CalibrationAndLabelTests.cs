@@ -35,13 +35,13 @@ public sealed class CalibrationAndLabelTests(EngineRuns runs)
     public void The_engine_passes_eval_labels_only_to_privileged_detectors(string testbed)
     {
         var run = runs.DetectorRun(testbed);
-        var plain = LabelSighting.Read(run.OutputDirectory, testbed, "test-label-spy");
+        var plain = LabelSighting.Read(run, testbed, "test-label-spy");
         Assert.Equal(0, plain.LabelledTranscripts);
         Assert.Empty(plain.PrivilegedIds);
         Assert.NotEmpty(plain.EvalIds);
         Assert.NotEmpty(plain.ControlIds);
 
-        var privileged = LabelSighting.Read(run.OutputDirectory, testbed, "test-privileged-label-spy [privileged labels]");
+        var privileged = LabelSighting.Read(run, testbed, "test-privileged-label-spy [privileged labels]");
         Assert.Equal(0, privileged.LabelledTranscripts); // labels come only through PrivilegedLabels
         Assert.NotEmpty(privileged.PrivilegedIds);
         Assert.Subset(privileged.EvalIds.ToHashSet(), privileged.PrivilegedIds.ToHashSet());

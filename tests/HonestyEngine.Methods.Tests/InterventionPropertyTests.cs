@@ -121,11 +121,7 @@ public sealed class InterventionPropertyTests(EngineRuns runs)
         Assert.True(strong >= 3 && strong > quick, $"coefficient 2 changed {quick} answers, {PropertyRuns.StrongCoefficient} changed {strong}");
     }
 
-    private IReadOnlyList<string> Log(string method)
-    {
-        var path = Path.Combine(runs.TabooOthers().OutputDirectory, "logs", Taboo, method + ".log");
-        return File.ReadAllLines(path);
-    }
+    private IReadOnlyList<string> Log(string method) => runs.TabooOthers().Log(Taboo, method);
 
     /// <summary>The training record the fine-tune wrote next to its adapter in the cell's cache folder.</summary>
     private JsonNode FineTuneRecord(string method)

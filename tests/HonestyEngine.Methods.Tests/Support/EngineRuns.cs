@@ -73,6 +73,14 @@ public static class RunSummaryExtensions
         cell.Metrics.TryGetValue(metric, out var v) && v.Value is { } x ? x
             : throw new InvalidOperationException($"{cell.Testbed} x {cell.Method}: {cell.Status} {cell.Error} has no value for '{metric}' ({(cell.Metrics.TryGetValue(metric, out var m) ? m.Note : "absent")}).");
 
+    /// <summary>The cell's log lines as the engine wrote them to logs/&lt;testbed&gt;/&lt;method&gt;.log (file names keep
+    /// letters, digits, '-', '_' and '.'; see CachePaths.Safe).</summary>
+    public static IReadOnlyList<string> Log(this RunSummary summary, string testbed, string method)
+    {
+        static string Safe(string name) => new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+        return File.ReadAllLines(Path.Combine(summary.OutputDirectory, "logs", Safe(testbed), Safe(method) + ".log"));
+    }
+
     public static string Describe(this CellResult cell) =>
         $"{cell.Testbed} x {cell.Method}: {cell.Status}{(cell.Error is null ? "" : " (" + cell.Error + ")")} "
         + string.Join(", ", cell.Metrics.Select(m => $"{m.Key}={m.Value.Value:0.###} [{m.Value.CiLow:0.###}, {m.Value.CiHigh:0.###}]"));

@@ -50,13 +50,10 @@ public sealed record LabelSighting(int LabelledTranscripts, List<string> Privile
             transcripts.Where(t => t.Split == Splits.Eval).Select(t => t.Id).ToList(),
             transcripts.Where(t => t.Split == Splits.Control).Select(t => t.Id).ToList())));
 
-    /// <summary>The sighting logged by <paramref name="method"/> on <paramref name="testbed"/> in the run written to <paramref name="outputDirectory"/>.</summary>
-    public static LabelSighting Read(string outputDirectory, string testbed, string method)
+    /// <summary>The sighting logged by <paramref name="method"/> on <paramref name="testbed"/> in <paramref name="run"/>.</summary>
+    public static LabelSighting Read(HonestyEngine.Engine.Running.RunSummary run, string testbed, string method)
     {
-        // The engine names log files with letters, digits, '-', '_' and '.' only (CachePaths.Safe).
-        string safe = new(method.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
-        var path = Path.Combine(outputDirectory, "logs", testbed, safe + ".log");
-        var line = File.ReadLines(path).Single(l => l.StartsWith(Prefix, StringComparison.Ordinal));
+        var line = run.Log(testbed, method).Single(l => l.StartsWith(Prefix, StringComparison.Ordinal));
         return JsonSerializer.Deserialize<LabelSighting>(line[Prefix.Length..])!;
     }
 }
