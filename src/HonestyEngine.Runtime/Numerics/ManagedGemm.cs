@@ -35,7 +35,7 @@ internal static unsafe class ManagedGemm
         if ((long)m * n * k < 1 << 18) threads = 1;
         var ctx = new Job(m, n, k, a, lda, b, ldb, bTransposed, c, ldc, accumulate, panels, threads);
         if (threads == 1) ctx.RunWorker(0);
-        else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, ctx.RunWorker);
+        else SpinningWorkers.For(threads, ctx.RunWorker);
     }
 
     private sealed class Job(int m, int n, int k, float* a, int lda, float* b, int ldb, bool bT, float* c, int ldc, bool acc, int panels, int workers)
@@ -253,7 +253,7 @@ internal static unsafe class ManagedGemm
             }
         }
         if (chunks == 1) Work(0);
-        else Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, Work);
+        else SpinningWorkers.For(chunks, Work);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
