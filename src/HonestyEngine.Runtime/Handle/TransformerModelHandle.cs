@@ -10,7 +10,9 @@ namespace HonestyEngine.Runtime.Handle;
 /// the chat template of tokenizer_config.json / chat_template.jinja, config.json and safetensors weights, with an
 /// optional PEFT LoRA adapter. Chat prompts are rendered exactly as apply_chat_template and tokenized without
 /// adding special tokens (the template writes them); raw text prompts are tokenized with add_special_tokens=True,
-/// as tokenizer(text) does. Batches run their requests one by one, so results never depend on batch composition.</summary>
+/// as tokenizer(text) does. Batches run their requests one by one, so results never depend on batch composition;
+/// requests without hooks that share leading prompt chunks prefill them once (<see cref="SharedPrefixes"/>), which
+/// changes the work, not the numbers.</summary>
 public sealed class TransformerModelHandle : IModelHandle
 {
     private readonly InferenceEngine _engine;
@@ -76,41 +78,47 @@ public sealed class TransformerModelHandle : IModelHandle
 
     public IReadOnlyList<GenerationResult> Generate(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken = default)
     {
-        var results = new List<GenerationResult>(batch.Count);
-        foreach (var request in batch)
+        var prompts = batch.Select(r => EncodePrompt(r.Prompt)).ToArray();
+        bool useAdapter = UseAdapter;
+        return SharedPrefixes.Run(_engine, prompts, batch.Select(r => HookFree(r.Hooks)).ToArray(), useAdapter,
+            (i, prefix) => GenerateOne(batch[i], prompts[i], prefix, useAdapter, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>True when a request neither reads nor edits activations (its prompt prefix may be shared).</summary>
+    private static bool HookFree(HookSpec? hooks) => hooks is null || hooks.Read.Count == 0 && hooks.Edits.Count == 0;
+
+    private GenerationResult GenerateOne(GenerationRequest request, int[] prompt, KvCache? prefix, bool useAdapter, CancellationToken cancellationToken)
+    {
+        var stopStrings = request.Sampling.StopStrings?.Where(s => s.Length > 0).ToArray() ?? [];
+        Func<IReadOnlyList<int>, bool>? stopWhen = stopStrings.Length == 0 ? null
+            : tokens => stopStrings.Any(s => Decode(tokens).Contains(s, StringComparison.Ordinal));
+        var g = _engine.Generate(prompt, request.Sampling, _stopIds, request.Hooks, stopWhen, useAdapter, cancellationToken, prefix);
+        // The text leaves out a final stop token and anything from the first stop string on.
+        var textIds = g.Tokens.Length > 0 && _stopIds.Contains(g.Tokens[^1]) ? g.Tokens[..^1] : g.Tokens;
+        string text = Decode(textIds);
+        foreach (var s in stopStrings)
         {
-            var prompt = EncodePrompt(request.Prompt);
-            var stopStrings = request.Sampling.StopStrings?.Where(s => s.Length > 0).ToArray() ?? [];
-            Func<IReadOnlyList<int>, bool>? stopWhen = stopStrings.Length == 0 ? null
-                : tokens => stopStrings.Any(s => Decode(tokens).Contains(s, StringComparison.Ordinal));
-            var g = _engine.Generate(prompt, request.Sampling, _stopIds, request.Hooks, stopWhen, UseAdapter, cancellationToken);
-            // The text leaves out a final stop token and anything from the first stop string on.
-            var textIds = g.Tokens.Length > 0 && _stopIds.Contains(g.Tokens[^1]) ? g.Tokens[..^1] : g.Tokens;
-            string text = Decode(textIds);
-            foreach (var s in stopStrings)
-            {
-                int at = text.IndexOf(s, StringComparison.Ordinal);
-                if (at >= 0) text = text[..at];
-            }
-            results.Add(new GenerationResult(text, g.Tokens, g.FinishReason));
+            int at = text.IndexOf(s, StringComparison.Ordinal);
+            if (at >= 0) text = text[..at];
         }
-        return results;
+        return new GenerationResult(text, g.Tokens, g.FinishReason);
     }
 
     private string Decode(IReadOnlyList<int> ids) => _tokenizer.Decode(ids.ToArray(), skipSpecialTokens: true);
 
     public IReadOnlyList<double[]> ContinuationLogProbs(IReadOnlyList<ContinuationRequest> batch, CancellationToken cancellationToken = default)
     {
-        var results = new List<double[]>(batch.Count);
-        foreach (var request in batch)
+        var prompts = batch.Select(r => EncodePrompt(r.Prompt)).ToArray();
+        var continuations = batch.Select(request =>
         {
-            var prompt = EncodePrompt(request.Prompt);
             var conts = request.Continuations.Select(c => _tokenizer.Encode(c, addSpecialTokens: false)).ToList();
             for (int i = 0; i < conts.Count; i++)
                 if (conts[i].Length == 0) throw new ArgumentException($"Continuation '{request.Continuations[i]}' tokenizes to no tokens.");
-            results.Add(_engine.ContinuationLogProbs(prompt, conts, request.Hooks, UseAdapter, cancellationToken));
-        }
-        return results;
+            return conts;
+        }).ToArray();
+        bool useAdapter = UseAdapter;
+        return SharedPrefixes.Run(_engine, prompts, batch.Select(r => HookFree(r.Hooks)).ToArray(), useAdapter,
+            (i, prefix) => _engine.ContinuationLogProbs(prompts[i], continuations[i], batch[i].Hooks, useAdapter, cancellationToken, prefix), cancellationToken);
     }
 
     public IReadOnlyList<ForwardResult> Forward(IReadOnlyList<ForwardRequest> batch, CancellationToken cancellationToken = default) =>

@@ -5,22 +5,22 @@ namespace HonestyEngine.Training.Numerics;
 /// Small jobs run inline: thread hand-off costs more than it saves below ~100k flops.</summary>
 internal static class ParallelRows
 {
-    private static readonly ParallelOptions Options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
-
     /// <param name="count">number of independent items</param>
     /// <param name="costPerItem">rough flops per item, to decide whether threads pay off</param>
     public static void For(int count, long costPerItem, Action<int> body)
     {
         if (count <= 0) return;
-        if (Environment.ProcessorCount == 1 || count == 1 || costPerItem * count < 200_000)
+        // The runtime's GEMM thread count: the host lowers it while several cells train or run side by side.
+        int threads = Math.Max(1, HonestyEngine.Runtime.Numerics.Gemm.Threads);
+        if (threads == 1 || count == 1 || costPerItem * count < 200_000)
         {
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        int chunks = Math.Min(count, Environment.ProcessorCount * 4);
+        int chunks = Math.Min(count, threads * 4);
         try
         {
-            Parallel.For(0, chunks, Options, chunk =>
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
             {
                 int start = (int)((long)count * chunk / chunks), end = (int)((long)count * (chunk + 1) / chunks);
                 for (int i = start; i < end; i++) body(i);
