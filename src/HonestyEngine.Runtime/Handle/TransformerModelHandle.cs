@@ -11,8 +11,9 @@ namespace HonestyEngine.Runtime.Handle;
 /// optional PEFT LoRA adapter. Chat prompts are rendered exactly as apply_chat_template and tokenized without
 /// adding special tokens (the template writes them); raw text prompts are tokenized with add_special_tokens=True,
 /// as tokenizer(text) does. Batches run their requests one by one, so results never depend on batch composition;
-/// requests without hooks that share leading prompt chunks prefill them once (<see cref="SharedPrefixes"/>), which
-/// changes the work, not the numbers.</summary>
+/// requests without hooks that share leading prompt chunks prefill them once (<see cref="SharedPrefixes"/>), and the
+/// requests of a generation batch decode side by side (<see cref="InferenceEngine.Decode"/>); both change the work,
+/// not the numbers.</summary>
 public sealed class TransformerModelHandle : IModelHandle
 {
     private readonly InferenceEngine _engine;
@@ -80,19 +81,23 @@ public sealed class TransformerModelHandle : IModelHandle
     {
         var prompts = batch.Select(r => EncodePrompt(r.Prompt)).ToArray();
         bool useAdapter = UseAdapter;
-        return SharedPrefixes.Run(_engine, prompts, batch.Select(r => HookFree(r.Hooks)).ToArray(), useAdapter,
-            (i, prefix) => GenerateOne(batch[i], prompts[i], prefix, useAdapter, cancellationToken), cancellationToken);
+        var stopStrings = batch.Select(r => r.Sampling.StopStrings?.Where(s => s.Length > 0).ToArray() ?? []).ToArray();
+        // Prefill every prompt (shared prefixes once), then decode them side by side (InferenceEngine.Decode).
+        var sequences = SharedPrefixes.Run(_engine, prompts, batch.Select(r => HookFree(r.Hooks)).ToArray(), useAdapter,
+            (i, prefix) => _engine.Start(prompts[i], batch[i].Sampling, batch[i].Hooks, StopWhen(stopStrings[i]), useAdapter, cancellationToken, prefix),
+            cancellationToken);
+        _engine.Decode(sequences, _stopIds, useAdapter, cancellationToken);
+        return sequences.Select((q, i) => Result(q.Result!, stopStrings[i])).ToList();
     }
 
     /// <summary>True when a request neither reads nor edits activations (its prompt prefix may be shared).</summary>
     private static bool HookFree(HookSpec? hooks) => hooks is null || hooks.Read.Count == 0 && hooks.Edits.Count == 0;
 
-    private GenerationResult GenerateOne(GenerationRequest request, int[] prompt, KvCache? prefix, bool useAdapter, CancellationToken cancellationToken)
+    private Func<IReadOnlyList<int>, bool>? StopWhen(string[] stopStrings) => stopStrings.Length == 0 ? null
+        : tokens => stopStrings.Any(s => Decode(tokens).Contains(s, StringComparison.Ordinal));
+
+    private GenerationResult Result(GeneratedTokens g, string[] stopStrings)
     {
-        var stopStrings = request.Sampling.StopStrings?.Where(s => s.Length > 0).ToArray() ?? [];
-        Func<IReadOnlyList<int>, bool>? stopWhen = stopStrings.Length == 0 ? null
-            : tokens => stopStrings.Any(s => Decode(tokens).Contains(s, StringComparison.Ordinal));
-        var g = _engine.Generate(prompt, request.Sampling, _stopIds, request.Hooks, stopWhen, useAdapter, cancellationToken, prefix);
         // The text leaves out a final stop token and anything from the first stop string on.
         var textIds = g.Tokens.Length > 0 && _stopIds.Contains(g.Tokens[^1]) ? g.Tokens[..^1] : g.Tokens;
         string text = Decode(textIds);

@@ -90,25 +90,78 @@ public sealed class InferenceEngine(TransformerModel model)
     public GeneratedTokens Generate(int[] prompt, SamplingOptions sampling, IReadOnlyCollection<int> stopTokenIds, HookSpec? hooks = null,
         Func<IReadOnlyList<int>, bool>? stopWhen = null, bool useAdapter = true, CancellationToken cancellationToken = default, KvCache? prefix = null)
     {
+        var sequence = Start(prompt, sampling, hooks, stopWhen, useAdapter, cancellationToken, prefix);
+        Decode([sequence], stopTokenIds, useAdapter, cancellationToken);
+        return sequence.Result!;
+    }
+
+    /// <summary>One generation in progress: its cache, sampler state, tokens so far and the logits to sample from next.</summary>
+    public sealed class Sequence
+    {
+        internal KvCache Cache = null!;
+        internal HookRunner? Runner;
+        internal Random Rng = null!;
+        internal SamplingOptions Sampling = null!;
+        internal Func<IReadOnlyList<int>, bool>? StopWhen;
+        internal readonly List<int> Output = [];
+        internal ReadOnlyMemory<float> Logits;
+        /// <summary>Set once the sequence has finished.</summary>
+        public GeneratedTokens? Result { get; internal set; }
+    }
+
+    /// <summary>Checks the request and prefills its prompt (chunk-aligned, from <paramref name="prefix"/> when given):
+    /// the first half of <see cref="Generate"/>; <see cref="Decode"/> finishes it, alone or with others.</summary>
+    public Sequence Start(int[] prompt, SamplingOptions sampling, HookSpec? hooks = null, Func<IReadOnlyList<int>, bool>? stopWhen = null,
+        bool useAdapter = true, CancellationToken cancellationToken = default, KvCache? prefix = null)
+    {
         if (prompt.Length == 0) throw new ArgumentException("Cannot generate from an empty prompt.");
         if (sampling.MaxNewTokens < 0) throw new ArgumentOutOfRangeException(nameof(sampling), "MaxNewTokens must be >= 0.");
         if (!(sampling.TopP > 0 && sampling.TopP <= 1)) throw new ArgumentOutOfRangeException(nameof(sampling), $"TopP must be in (0, 1], got {sampling.TopP}.");
         if (float.IsNaN(sampling.Temperature) || sampling.Temperature < 0) throw new ArgumentOutOfRangeException(nameof(sampling), $"Temperature must be >= 0, got {sampling.Temperature}.");
-        var runner = Runner(hooks, prompt.Length);
-        var rng = new Random(sampling.Seed);
-        var output = new List<int>();
-        if (sampling.MaxNewTokens == 0) return new([], "length");
-        var cache = StartCache(prompt, prefix, sampling.MaxNewTokens + 1, hooks);
-        var logits = Prefill(cache, prompt.AsSpan(cache.Length), runner, LogitsMode.Last, useAdapter, cancellationToken);
-        while (true)
+        var sequence = new Sequence { Runner = Runner(hooks, prompt.Length), Rng = new Random(sampling.Seed), Sampling = sampling, StopWhen = stopWhen };
+        if (sampling.MaxNewTokens == 0)
+        {
+            sequence.Result = new([], "length");
+            return sequence;
+        }
+        sequence.Cache = StartCache(prompt, prefix, sampling.MaxNewTokens + 1, hooks);
+        sequence.Logits = Prefill(sequence.Cache, prompt.AsSpan(sequence.Cache.Length), sequence.Runner, LogitsMode.Last, useAdapter, cancellationToken);
+        return sequence;
+    }
+
+    /// <summary>Samples and decodes the sequences until each has finished. Each step, every unfinished sequence samples
+    /// its next token from its own generator; those that go on are run together, up to
+    /// <see cref="TransformerModel.MaxDecodeBatch"/> per <see cref="TransformerModel.DecodeStep"/>, which reads the
+    /// weights once for all of them and computes each exactly as alone. So tokens never depend on which sequences
+    /// share a step.</summary>
+    public void Decode(IReadOnlyList<Sequence> sequences, IReadOnlyCollection<int> stopTokenIds, bool useAdapter = true, CancellationToken cancellationToken = default)
+    {
+        var active = sequences.Where(q => q.Result is null).ToList();
+        var next = new List<int>(active.Count);
+        while (active.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int next = Sampling.Sample(logits, sampling.Temperature, sampling.TopP, rng);
-            output.Add(next);
-            if (stopTokenIds.Contains(next) || stopWhen?.Invoke(output) == true) return new([.. output], "stop");
-            if (output.Count >= sampling.MaxNewTokens) return new([.. output], "length");
-            if (Model.Config.LearnedPositions && cache.Length + 1 > Model.Config.MaxPositions) return new([.. output], "length");
-            logits = Model.Forward(cache, [next], runner, LogitsMode.Last, useAdapter, cancellationToken);
+            next.Clear();
+            var going = new List<Sequence>(active.Count);
+            foreach (var q in active)
+            {
+                int token = Sampling.Sample(q.Logits.Span, q.Sampling.Temperature, q.Sampling.TopP, q.Rng);
+                q.Output.Add(token);
+                if (stopTokenIds.Contains(token) || q.StopWhen?.Invoke(q.Output) == true) q.Result = new([.. q.Output], "stop");
+                else if (q.Output.Count >= q.Sampling.MaxNewTokens) q.Result = new([.. q.Output], "length");
+                else if (Model.Config.LearnedPositions && q.Cache.Length + 1 > Model.Config.MaxPositions) q.Result = new([.. q.Output], "length");
+                else { going.Add(q); next.Add(token); }
+            }
+            int v = Model.Config.VocabSize;
+            for (int start = 0; start < going.Count; start += TransformerModel.MaxDecodeBatch)
+            {
+                int n = Math.Min(TransformerModel.MaxDecodeBatch, going.Count - start);
+                var group = going.GetRange(start, n);
+                var logits = Model.DecodeStep(group.Select(q => q.Cache).ToList(), next.ToArray().AsSpan(start, n),
+                    group.Select(q => q.Runner).ToList(), useAdapter, cancellationToken);
+                for (int i = 0; i < n; i++) group[i].Logits = logits.AsMemory(i * v, v);
+            }
+            active = going;
         }
     }
 
