@@ -20,6 +20,8 @@ public sealed class TransformerModelHandle : IModelHandle
     private readonly HfTokenizer _tokenizer;
     private readonly Lazy<ChatTemplate> _template;
     private readonly int[] _stopIds;
+    /// <summary>The shared prompt prefix of the last batch, reused by the next (the weights of a handle never change).</summary>
+    private readonly SharedPrefixes.Memory _prefixMemory = new();
 
     public ModelInfo Info { get; }
     public ITokenizer Tokenizer => _tokenizer;
@@ -85,7 +87,7 @@ public sealed class TransformerModelHandle : IModelHandle
         // Prefill every prompt (shared prefixes once), then decode them side by side (InferenceEngine.Decode).
         var sequences = SharedPrefixes.Run(_engine, prompts, batch.Select(r => HookFree(r.Hooks)).ToArray(), useAdapter,
             (i, prefix) => _engine.Start(prompts[i], batch[i].Sampling, batch[i].Hooks, StopWhen(stopStrings[i]), useAdapter, cancellationToken, prefix),
-            cancellationToken);
+            cancellationToken, _prefixMemory);
         _engine.Decode(sequences, _stopIds, useAdapter, cancellationToken);
         return sequences.Select((q, i) => Result(q.Result!, stopStrings[i])).ToList();
     }
@@ -123,7 +125,8 @@ public sealed class TransformerModelHandle : IModelHandle
         }).ToArray();
         bool useAdapter = UseAdapter;
         return SharedPrefixes.Run(_engine, prompts, batch.Select(r => HookFree(r.Hooks)).ToArray(), useAdapter,
-            (i, prefix) => _engine.ContinuationLogProbs(prompts[i], continuations[i], batch[i].Hooks, useAdapter, cancellationToken, prefix), cancellationToken);
+            (i, prefix) => _engine.ContinuationLogProbs(prompts[i], continuations[i], batch[i].Hooks, useAdapter, cancellationToken, prefix),
+            cancellationToken, _prefixMemory);
     }
 
     public IReadOnlyList<ForwardResult> Forward(IReadOnlyList<ForwardRequest> batch, CancellationToken cancellationToken = default) =>

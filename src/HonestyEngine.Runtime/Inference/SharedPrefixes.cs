@@ -8,6 +8,15 @@ namespace HonestyEngine.Runtime.Inference;
 /// every result is bit-for-bit what running the prompt alone gives; only the work changes.</summary>
 public static class SharedPrefixes
 {
+    /// <summary>The last shared prefix a model computed, kept between batches: methods send their prompts in batches
+    /// of 16, and the few-shot demonstrations would otherwise be prefilled again for every batch.</summary>
+    public sealed class Memory
+    {
+        internal int[]? Tokens;
+        internal KvCache? Cache;
+        internal bool UseAdapter;
+    }
+
     /// <summary>Per prompt, how many leading tokens it shares with another eligible prompt of the batch: a multiple of
     /// the chunk size, always shorter than the prompt (its last token must be run for its logits); 0 for none or for an
     /// ineligible prompt (one with hooks, whose prefix activations differ).</summary>
@@ -28,8 +37,10 @@ public static class SharedPrefixes
     /// <summary>Calls <paramref name="run"/>(index, prefix cache or null) once per prompt and returns the results in the
     /// prompts' order. Eligible prompts run in token order, each given the cache of its shared prefix; the others run
     /// afterwards, in order, with null.</summary>
+    /// <param name="memory">Optional: the prefix the previous batch left (used when computed with the same adapter
+    /// setting) and, afterwards, the one this batch leaves.</param>
     public static T[] Run<T>(InferenceEngine engine, IReadOnlyList<int[]> prompts, IReadOnlyList<bool> eligible, bool useAdapter,
-        Func<int, KvCache?, T> run, CancellationToken cancellationToken = default)
+        Func<int, KvCache?, T> run, CancellationToken cancellationToken = default, Memory? memory = null)
     {
         if (prompts.Count != eligible.Count) throw new ArgumentException($"{prompts.Count} prompts but {eligible.Count} eligibility flags.");
         var shared = SharedLengths(prompts, eligible);
@@ -37,6 +48,13 @@ public static class SharedPrefixes
         // The last prefix computed: the cache of its first Length tokens of Tokens. Never changed once made.
         int[]? lastTokens = null;
         KvCache? lastCache = null;
+        if (memory is not null)
+            lock (memory)
+                if (memory.Cache is not null && memory.UseAdapter == useAdapter) (lastTokens, lastCache) = (memory.Tokens, memory.Cache);
+        if (lastCache is not null)
+            for (int i = 0; i < prompts.Count; i++)
+                if (eligible[i])
+                    shared[i] = Math.Max(shared[i], Aligned(Math.Min(Lcp(lastTokens!, prompts[i], lastCache.Length), prompts[i].Length - 1)));
         foreach (int i in SortedEligible(prompts, eligible))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -57,6 +75,8 @@ public static class SharedPrefixes
         }
         for (int i = 0; i < prompts.Count; i++)
             if (!eligible[i]) results[i] = run(i, null);
+        if (memory is not null && lastCache is not null)
+            lock (memory) (memory.Tokens, memory.Cache, memory.UseAdapter) = (lastTokens, lastCache, useAdapter);
         return results;
     }
 

@@ -79,6 +79,29 @@ public class SharedPrefixTests
     }
 
     [Fact]
+    public void APrefixRememberedFromThePreviousBatchIsReusedWithTheSameResults()
+    {
+        var engine = new InferenceEngine(Llama.Value);
+        var demos = Tokens(30, 3 * C + 1);
+        List<int[]> first = [[.. demos, .. Tokens(31, 9)], [.. demos, .. Tokens(32, 4)]];
+        List<int[]> second = [[.. demos, .. Tokens(33, 12)]];   // alone in its batch: only the memory helps
+        int[][] conts = [[5], [6]];
+        var memory = new SharedPrefixes.Memory();
+        var eligible = new[] { true, true };
+        SharedPrefixes.Run(engine, first, eligible, true, (i, p) => engine.ContinuationLogProbs(first[i], conts, prefix: p), memory: memory);
+
+        long before = engine.PrefilledTokens;
+        var withMemory = SharedPrefixes.Run(engine, second, [true], true, (i, p) => engine.ContinuationLogProbs(second[i], conts, prefix: p), memory: memory);
+        Assert.Equal(second[0].Length - 3 * C, engine.PrefilledTokens - before);
+        Assert.Equal(engine.ContinuationLogProbs(second[0], conts), withMemory[0]);
+
+        // A memory made with the adapter on is not used with it off (different weights).
+        before = engine.PrefilledTokens;
+        SharedPrefixes.Run(engine, second, [true], false, (i, p) => engine.ContinuationLogProbs(second[i], conts, useAdapter: false, prefix: p), memory: memory);
+        Assert.Equal(second[0].Length, engine.PrefilledTokens - before);
+    }
+
+    [Fact]
     public void ChunkedPrefillComputesTheSameFunctionAsOneForwardPass()
     {
         var model = Llama.Value;
