@@ -12,14 +12,16 @@ internal static class ParallelRows
     public static void For(int count, long costPerItem, Action<int> body)
     {
         if (count <= 0) return;
-        if (Environment.ProcessorCount == 1 || count == 1 || costPerItem * count < 200_000)
+        // The runtime's GEMM thread count: the host lowers it while several cells train or run side by side.
+        int threads = Math.Max(1, Gemm.Threads);
+        if (threads == 1 || count == 1 || costPerItem * count < 200_000)
         {
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        // One contiguous range per core on the runtime's spinning workers: training steps issue thousands of these
+        // One contiguous range per thread on the runtime's spinning workers: training steps issue thousands of these
         // short loops, and a thread-pool hand-off per loop cost as much as the work.
-        int parts = Math.Min(count, Environment.ProcessorCount);
+        int parts = Math.Min(count, threads);
         SpinningWorkers.For(parts, part =>
         {
             int start = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts);
