@@ -1,0 +1,56 @@
+using HonestyEngine.Abstractions;
+using HonestyEngine.Engine.Plugins;
+using HonestyEngine.Engine.Running;
+
+namespace HonestyEngine.Methods.Tests.Support;
+
+/// <summary>The runs the property tests read, each through RunEngine once per test process. Testbeds: taboo (passes
+/// `honesty testbeds verify`; has eval, control and elicit splits, a secret and a base model) for every method, and
+/// instructed-deception (the base model told to lie: the in-distribution case of the instructed-pairs probes and of
+/// self-report) for the detectors.
+/// Detectors run on the quick profile's full sample of 48 items per split with seed 0, i.e. on exactly the items of
+/// docs/results.md, so their numbers are the report's and the thresholds can be read off its CIs. Interventions and
+/// elicitors run on 24 (elicit has 16 items anyway) to keep the suite fast.</summary>
+public static class PropertyRuns
+{
+    public const string Taboo = "taboo";
+    public const string Instructed = "instructed-deception";
+    public const int DetectorItems = 48;
+    public const int TabooItems = 24;
+
+    /// <summary>Every plugin detector, the label spies, and unrelated-questions' instructed-pairs row, on taboo.</summary>
+    public static RunSummary TabooDetectors(this EngineRuns runs) =>
+        runs.Run("taboo-detectors", [Taboo], () => Detectors(runs), DetectorItems);
+
+    /// <summary>The same on instructed-deception.</summary>
+    public static RunSummary InstructedDetectors(this EngineRuns runs) =>
+        runs.Run("instructed-detectors", [Instructed], () => [.. Detectors(runs), UnrelatedQuestionsOnPairs(runs)], DetectorItems);
+
+    /// <summary>Every plugin intervention and elicitor on taboo, with the no-intervention and direct-ask baselines and
+    /// stronger rows of the two steering interventions (fuzzing at its sweep's largest noise, steering at 8x).</summary>
+    public static RunSummary TabooOthers(this EngineRuns runs) =>
+        runs.Run("taboo-interventions-elicitors", [Taboo], () =>
+        [
+            .. runs.Plugins.Methods.Where(m => m.Kind != MethodKind.Detector),
+            HostMethods.Describe(typeof(NoIntervention), runs.Host), HostMethods.Describe(typeof(DirectAsk), runs.Host),
+            HostMethods.WithParameter(runs.Method("fuzzing"), "NoiseScale", StrongNoise),
+            HostMethods.WithParameter(runs.Method("honesty-steering-vector"), "Coefficient", StrongCoefficient),
+        ], TabooItems);
+
+    public const double StrongNoise = 1.0;
+    public const double StrongCoefficient = 8.0;
+
+    public static RunSummary DetectorRun(this EngineRuns runs, string testbed) =>
+        testbed == Taboo ? runs.TabooDetectors() : runs.InstructedDetectors();
+
+    private static IReadOnlyList<MethodDescriptor> Detectors(EngineRuns runs) =>
+    [
+        .. runs.Plugins.Methods.Where(m => m.Kind == MethodKind.Detector),
+        HostMethods.Describe(typeof(LabelSpy), runs.Host), HostMethods.Describe(typeof(PrivilegedLabelSpy), runs.Host),
+    ];
+
+    /// <summary>unrelated-questions trained on the instructed pairs (its second [Params] row; the quick profile runs
+    /// only the on-policy row).</summary>
+    private static MethodDescriptor UnrelatedQuestionsOnPairs(EngineRuns runs) =>
+        HostMethods.WithParameter(runs.Method("unrelated-questions"), "Training", "instructed-pairs");
+}
