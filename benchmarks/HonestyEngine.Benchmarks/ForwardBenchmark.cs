@@ -46,17 +46,20 @@ internal sealed class ForwardBenchmark : IBenchmarkSuite
                 WriteCheckpoint(shape, dir);
                 var ours = MeasureRuntime(dir, shape.Vocab, repeats);
                 Console.WriteLine($"{shape.Name,-10} {"HonestyEngine",-22} {ours.Prefill,14:F1} {ours.Decode,13:F1} {"",10} {"",9}   {ours.PrefillCpu,24:F1} {ours.DecodeCpu,8:F1}");
-                if (Gemm.Provider == GemmProvider.OpenBlas)
+                if (Gemm.OpenBlasAvailable)
                 {
-                    // The same engine on the managed GEMM, for comparison (ratios: managed / default provider).
-                    Gemm.Provider = GemmProvider.Managed;
+                    // The same engine on the other GEMM provider, for comparison (ratios: other / default provider).
+                    var defaultProvider = Gemm.Provider;
+                    var other = defaultProvider == GemmProvider.OpenBlas ? GemmProvider.Managed : GemmProvider.OpenBlas;
+                    Gemm.Provider = other;
                     try
                     {
                         var m = MeasureRuntime(dir, shape.Vocab, repeats);
-                        Console.WriteLine($"{shape.Name,-10} {"  with managed GEMM",-22} {m.Prefill,14:F1} {m.Decode,13:F1} {m.Prefill / ours.Prefill,10:F2} {m.Decode / ours.Decode,9:F2}   " +
-                                          $"{m.PrefillCpu,24:F1} {m.DecodeCpu,8:F1} {m.PrefillCpu / ours.PrefillCpu,10:F2} {m.DecodeCpu / ours.DecodeCpu,9:F2}  (vs OpenBLAS provider)");
+                        string label = other == GemmProvider.Managed ? "  with managed GEMM" : "  with OpenBLAS GEMM";
+                        Console.WriteLine($"{shape.Name,-10} {label,-22} {m.Prefill,14:F1} {m.Decode,13:F1} {m.Prefill / ours.Prefill,10:F2} {m.Decode / ours.Decode,9:F2}   " +
+                                          $"{m.PrefillCpu,24:F1} {m.DecodeCpu,8:F1} {m.PrefillCpu / ours.PrefillCpu,10:F2} {m.DecodeCpu / ours.DecodeCpu,9:F2}  (vs the default provider {defaultProvider})");
                     }
-                    finally { Gemm.Provider = GemmProvider.OpenBlas; }
+                    finally { Gemm.Provider = defaultProvider; }
                 }
                 if (args.Contains("--no-torch")) continue;
                 foreach (var core in new string?[] { null, "Haswell" })

@@ -57,47 +57,11 @@ internal static class LinearAlgebra
         for (int j = 0; j < d; j++) a[j * d + j] += add;
     }
 
-    /// <summary>Lower Cholesky factor of a symmetric positive-definite [d, d] matrix (in a copy).</summary>
-    public static double[] Cholesky(double[] a, int d, string what)
-    {
-        var l = new double[d * d];
-        for (int i = 0; i < d; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double sum = a[i * d + j];
-                for (int k = 0; k < j; k++) sum -= l[i * d + k] * l[j * d + k];
-                if (i == j)
-                {
-                    if (!(sum > 0) || !double.IsFinite(sum))
-                        throw new MethodInputException($"The {what} is not positive definite (pivot {i} = {sum:g3}); the activations are degenerate.");
-                    l[i * d + i] = Math.Sqrt(sum);
-                }
-                else l[i * d + j] = sum / l[j * d + j];
-            }
-        }
-        return l;
-    }
+    /// <summary>Lower Cholesky factor (see plugins/Shared/DenseCholesky.cs); <paramref name="what"/> names the matrix.</summary>
+    public static double[] Cholesky(double[] a, int d, string what) => DenseCholesky.Factor(a, d, $"The {what}");
 
     /// <summary>Solves (L L^T) x = b for x.</summary>
-    public static double[] CholeskySolve(double[] l, int d, ReadOnlySpan<double> b)
-    {
-        var y = new double[d];
-        for (int i = 0; i < d; i++)
-        {
-            double sum = b[i];
-            for (int k = 0; k < i; k++) sum -= l[i * d + k] * y[k];
-            y[i] = sum / l[i * d + i];
-        }
-        var x = new double[d];
-        for (int i = d - 1; i >= 0; i--)
-        {
-            double sum = y[i];
-            for (int k = i + 1; k < d; k++) sum -= l[k * d + i] * x[k];
-            x[i] = sum / l[i * d + i];
-        }
-        return x;
-    }
+    public static double[] CholeskySolve(double[] l, int d, ReadOnlySpan<double> b) => DenseCholesky.Solve(l, d, b);
 
     /// <summary>Leading eigenvector of a symmetric PSD [d, d] matrix by power iteration from a seeded start.</summary>
     public static double[] TopEigenvector(double[] a, int d, int seed, int iterations = 500)

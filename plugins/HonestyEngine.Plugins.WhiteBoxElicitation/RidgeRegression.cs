@@ -43,18 +43,18 @@ internal sealed class RidgeRegression
         for (int j = 0; j < d; j++) trace += a[j * d + j];
         double lambda = ridge * Math.Max(trace / d, 1e-12);
         for (int j = 0; j < d; j++) a[j * d + j] += lambda;
-        var l = Cholesky(a, d, method);
+        var l = DenseCholesky.Factor(a, d, $"{method}: the activation Gram matrix");
 
         var weightsT = new float[e * d];
         var column = new double[d];
         for (int j = 0; j < e; j++)
         {
             for (int i = 0; i < d; i++) column[i] = cross[i * e + j];
-            SolveInPlace(l, d, column);
+            var solution = DenseCholesky.Solve(l, d, column);
             for (int i = 0; i < d; i++)
             {
-                if (!double.IsFinite(column[i])) throw new MethodInputException($"{method}: the ridge solution is not finite; the activations are degenerate.");
-                weightsT[j * d + i] = (float)column[i];
+                if (!double.IsFinite(solution[i])) throw new MethodInputException($"{method}: the ridge solution is not finite; the activations are degenerate.");
+                weightsT[j * d + i] = (float)solution[i];
             }
         }
         return new RidgeRegression(d, e, xMean, yMean, weightsT);
@@ -69,41 +69,5 @@ internal sealed class RidgeRegression
         var result = new Tensor([n, OutputDim]);
         compute.ProjectScores(xc, n, d, WeightsT, OutputDim, new float[OutputDim], result.Data);
         return result;
-    }
-
-    private static double[] Cholesky(double[] a, int d, string method)
-    {
-        var l = new double[d * d];
-        for (int i = 0; i < d; i++)
-            for (int j = 0; j <= i; j++)
-            {
-                double sum = a[i * d + j];
-                for (int k = 0; k < j; k++) sum -= l[i * d + k] * l[j * d + k];
-                if (i == j)
-                {
-                    if (!(sum > 0) || !double.IsFinite(sum))
-                        throw new MethodInputException($"{method}: the activation Gram matrix is not positive definite (pivot {i} = {sum:g3}); the activations are degenerate.");
-                    l[i * d + i] = Math.Sqrt(sum);
-                }
-                else l[i * d + j] = sum / l[j * d + j];
-            }
-        return l;
-    }
-
-    /// <summary>Solves L L^T z = b in place.</summary>
-    private static void SolveInPlace(double[] l, int d, double[] b)
-    {
-        for (int i = 0; i < d; i++)
-        {
-            double s = b[i];
-            for (int k = 0; k < i; k++) s -= l[i * d + k] * b[k];
-            b[i] = s / l[i * d + i];
-        }
-        for (int i = d - 1; i >= 0; i--)
-        {
-            double s = b[i];
-            for (int k = i + 1; k < d; k++) s -= l[k * d + i] * b[k];
-            b[i] = s / l[i * d + i];
-        }
     }
 }

@@ -12,7 +12,9 @@ public class KernelTests
         var compute = Backends.Create(backend);
         foreach (var (n, d, k, withBias) in new[] { (1, 1, 1, false), (7, 33, 3, true), (130, 100, 5, false), (257, 1024, 2, true), (5, 16, 40, true),
             // The 4x6 and 4x4 register tiles with a d that is not a multiple of 16 (tile tails):
-            (9, 37, 14, true), (13, 1029, 8, false) })
+            (9, 37, 14, true), (13, 1029, 8, false),
+            // The 3x8 tile (k >= 8, d a multiple of 16): row groups across 64-row tasks, probes left over after blocks of 8:
+            (130, 1024, 11, false), (70, 64, 8, true), (4, 32, 17, true) })
         {
             var x = Data.Gaussian(n * d, n + d);
             var w = Data.Gaussian(k * d, k + 7);

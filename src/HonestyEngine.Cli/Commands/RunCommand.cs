@@ -5,6 +5,7 @@ using HonestyEngine.Engine.Matrix;
 using HonestyEngine.Engine.Plugins;
 using HonestyEngine.Engine.Reporting;
 using HonestyEngine.Engine.Running;
+using HonestyEngine.Runtime.Numerics;
 using Spectre.Console;
 
 namespace HonestyEngine.Cli.Commands;
@@ -50,6 +51,9 @@ internal sealed class RunCommand : ICliCommand
                 Parallelism = parallelism,
                 DefaultTimeBudget = TimeSpan.FromSeconds(parseResult.GetValue(budget)),
                 SamplesPerItem = parseResult.GetValue(samples),
+                // Cells running side by side each get their share of the cores for GEMM (inference and training):
+                // two cells with two threads each on two cores spent their time in thread hand-offs.
+                ConcurrencyChanged = running => Gemm.Threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, running)),
             };
             return Run(options, HostComposition.PluginRootsFor(parseResult.GetValue(plugins)));
         });

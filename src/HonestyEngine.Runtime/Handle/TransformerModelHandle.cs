@@ -10,13 +10,18 @@ namespace HonestyEngine.Runtime.Handle;
 /// the chat template of tokenizer_config.json / chat_template.jinja, config.json and safetensors weights, with an
 /// optional PEFT LoRA adapter. Chat prompts are rendered exactly as apply_chat_template and tokenized without
 /// adding special tokens (the template writes them); raw text prompts are tokenized with add_special_tokens=True,
-/// as tokenizer(text) does. Batches run their requests one by one, so results never depend on batch composition.</summary>
+/// as tokenizer(text) does. Batches run their requests one by one, so results never depend on batch composition;
+/// requests without hooks that share leading prompt chunks prefill them once (<see cref="SharedPrefixes"/>), and the
+/// requests of a generation batch decode side by side (<see cref="InferenceEngine.Decode"/>); both change the work,
+/// not the numbers.</summary>
 public sealed class TransformerModelHandle : IModelHandle
 {
     private readonly InferenceEngine _engine;
     private readonly HfTokenizer _tokenizer;
     private readonly Lazy<ChatTemplate> _template;
     private readonly int[] _stopIds;
+    /// <summary>The shared prompt prefix of the last batch, reused by the next (the weights of a handle never change).</summary>
+    private readonly SharedPrefixes.Memory _prefixMemory = new();
 
     public ModelInfo Info { get; }
     public ITokenizer Tokenizer => _tokenizer;
@@ -76,41 +81,52 @@ public sealed class TransformerModelHandle : IModelHandle
 
     public IReadOnlyList<GenerationResult> Generate(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken = default)
     {
-        var results = new List<GenerationResult>(batch.Count);
-        foreach (var request in batch)
+        var prompts = batch.Select(r => EncodePrompt(r.Prompt)).ToArray();
+        bool useAdapter = UseAdapter;
+        var stopStrings = batch.Select(r => r.Sampling.StopStrings?.Where(s => s.Length > 0).ToArray() ?? []).ToArray();
+        // Prefill every prompt (shared prefixes once), then decode them side by side (InferenceEngine.Decode).
+        var sequences = SharedPrefixes.Run(_engine, prompts, batch.Select(r => HookFree(r.Hooks)).ToArray(), useAdapter,
+            (i, prefix) => _engine.Start(prompts[i], batch[i].Sampling, batch[i].Hooks, StopWhen(stopStrings[i]), useAdapter, cancellationToken, prefix),
+            cancellationToken, _prefixMemory);
+        _engine.Decode(sequences, _stopIds, useAdapter, cancellationToken);
+        return sequences.Select((q, i) => Result(q.Result!, stopStrings[i])).ToList();
+    }
+
+    /// <summary>True when a request neither reads nor edits activations (its prompt prefix may be shared).</summary>
+    private static bool HookFree(HookSpec? hooks) => hooks is null || hooks.Read.Count == 0 && hooks.Edits.Count == 0;
+
+    private Func<IReadOnlyList<int>, bool>? StopWhen(string[] stopStrings) => stopStrings.Length == 0 ? null
+        : tokens => stopStrings.Any(s => Decode(tokens).Contains(s, StringComparison.Ordinal));
+
+    private GenerationResult Result(GeneratedTokens g, string[] stopStrings)
+    {
+        // The text leaves out a final stop token and anything from the first stop string on.
+        var textIds = g.Tokens.Length > 0 && _stopIds.Contains(g.Tokens[^1]) ? g.Tokens[..^1] : g.Tokens;
+        string text = Decode(textIds);
+        foreach (var s in stopStrings)
         {
-            var prompt = EncodePrompt(request.Prompt);
-            var stopStrings = request.Sampling.StopStrings?.Where(s => s.Length > 0).ToArray() ?? [];
-            Func<IReadOnlyList<int>, bool>? stopWhen = stopStrings.Length == 0 ? null
-                : tokens => stopStrings.Any(s => Decode(tokens).Contains(s, StringComparison.Ordinal));
-            var g = _engine.Generate(prompt, request.Sampling, _stopIds, request.Hooks, stopWhen, UseAdapter, cancellationToken);
-            // The text leaves out a final stop token and anything from the first stop string on.
-            var textIds = g.Tokens.Length > 0 && _stopIds.Contains(g.Tokens[^1]) ? g.Tokens[..^1] : g.Tokens;
-            string text = Decode(textIds);
-            foreach (var s in stopStrings)
-            {
-                int at = text.IndexOf(s, StringComparison.Ordinal);
-                if (at >= 0) text = text[..at];
-            }
-            results.Add(new GenerationResult(text, g.Tokens, g.FinishReason));
+            int at = text.IndexOf(s, StringComparison.Ordinal);
+            if (at >= 0) text = text[..at];
         }
-        return results;
+        return new GenerationResult(text, g.Tokens, g.FinishReason);
     }
 
     private string Decode(IReadOnlyList<int> ids) => _tokenizer.Decode(ids.ToArray(), skipSpecialTokens: true);
 
     public IReadOnlyList<double[]> ContinuationLogProbs(IReadOnlyList<ContinuationRequest> batch, CancellationToken cancellationToken = default)
     {
-        var results = new List<double[]>(batch.Count);
-        foreach (var request in batch)
+        var prompts = batch.Select(r => EncodePrompt(r.Prompt)).ToArray();
+        var continuations = batch.Select(request =>
         {
-            var prompt = EncodePrompt(request.Prompt);
             var conts = request.Continuations.Select(c => _tokenizer.Encode(c, addSpecialTokens: false)).ToList();
             for (int i = 0; i < conts.Count; i++)
                 if (conts[i].Length == 0) throw new ArgumentException($"Continuation '{request.Continuations[i]}' tokenizes to no tokens.");
-            results.Add(_engine.ContinuationLogProbs(prompt, conts, request.Hooks, UseAdapter, cancellationToken));
-        }
-        return results;
+            return conts;
+        }).ToArray();
+        bool useAdapter = UseAdapter;
+        return SharedPrefixes.Run(_engine, prompts, batch.Select(r => HookFree(r.Hooks)).ToArray(), useAdapter,
+            (i, prefix) => _engine.ContinuationLogProbs(prompts[i], continuations[i], batch[i].Hooks, useAdapter, cancellationToken, prefix),
+            cancellationToken, _prefixMemory);
     }
 
     public IReadOnlyList<ForwardResult> Forward(IReadOnlyList<ForwardRequest> batch, CancellationToken cancellationToken = default) =>

@@ -40,15 +40,20 @@ public sealed class KvCache
     internal float[] ValuesArray(int layer) => _values[layer];
 
     /// <summary>An independent copy (to branch several continuations off one prefilled prompt).</summary>
-    public KvCache Clone()
+    public KvCache Clone() => Clone(Length, 0);
+
+    /// <summary>An independent copy of the first <paramref name="length"/> positions, with room for
+    /// <paramref name="extra"/> more (a shared prompt prefix that several prompts continue from).</summary>
+    public KvCache Clone(int length, int extra)
     {
-        var copy = new KvCache(_keys.Length, _width, _capacity);
+        if ((uint)length > (uint)Length) throw new ArgumentOutOfRangeException(nameof(length), $"The cache holds {Length} positions, not {length}.");
+        var copy = new KvCache(_keys.Length, _width, Math.Max(_capacity, length + Math.Max(0, extra)));
         for (int l = 0; l < _keys.Length; l++)
         {
-            _keys[l].AsSpan(0, Length * _width).CopyTo(copy._keys[l]);
-            _values[l].AsSpan(0, Length * _width).CopyTo(copy._values[l]);
+            _keys[l].AsSpan(0, length * _width).CopyTo(copy._keys[l]);
+            _values[l].AsSpan(0, length * _width).CopyTo(copy._values[l]);
         }
-        copy.Length = Length;
+        copy.Length = length;
         return copy;
     }
 

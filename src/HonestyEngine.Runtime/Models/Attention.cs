@@ -66,6 +66,9 @@ internal static unsafe class Attention
         }
         int threads = Math.Min(Gemm.Threads, heads);
         if (threads <= 1 || (long)T * total * headDim * heads < 1 << 16) for (int h = 0; h < heads; h++) Head(h);
-        else Parallel.For(0, heads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Head);
+        else SpinningWorkers.For(threads, part =>
+        {
+            for (int h = heads * part / threads; h < heads * (part + 1) / threads; h++) Head(h);
+        });
     }
 }

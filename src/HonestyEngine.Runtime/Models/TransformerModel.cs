@@ -14,7 +14,7 @@ public enum LogitsMode { None, Last, All }
 /// eager implementation computes (in float32) for llama, mistral, qwen2, qwen3, gemma2, gemma3_text and gpt2.
 /// Sequences are run one at a time against their own <see cref="KvCache"/>, so a batch gives results identical
 /// to running its prompts one by one.</summary>
-public sealed class TransformerModel
+public sealed partial class TransformerModel
 {
     public ModelConfig Config { get; }
     public ModelWeights Weights { get; }

@@ -1,3 +1,5 @@
+using HonestyEngine.Runtime.Numerics;
+
 namespace HonestyEngine.Training.Numerics;
 
 /// <summary>Splits independent work items over the cores. Each item is owned by one thread and
@@ -5,31 +7,25 @@ namespace HonestyEngine.Training.Numerics;
 /// Small jobs run inline: thread hand-off costs more than it saves below ~100k flops.</summary>
 internal static class ParallelRows
 {
-    private static readonly ParallelOptions Options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
-
     /// <param name="count">number of independent items</param>
     /// <param name="costPerItem">rough flops per item, to decide whether threads pay off</param>
     public static void For(int count, long costPerItem, Action<int> body)
     {
         if (count <= 0) return;
-        if (Environment.ProcessorCount == 1 || count == 1 || costPerItem * count < 200_000)
+        // The runtime's GEMM thread count: the host lowers it while several cells train or run side by side.
+        int threads = Math.Max(1, Gemm.Threads);
+        if (threads == 1 || count == 1 || costPerItem * count < 200_000)
         {
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        int chunks = Math.Min(count, Environment.ProcessorCount * 4);
-        try
+        // One contiguous range per thread on the runtime's spinning workers: training steps issue thousands of these
+        // short loops, and a thread-pool hand-off per loop cost as much as the work.
+        int parts = Math.Min(count, threads);
+        SpinningWorkers.For(parts, part =>
         {
-            Parallel.For(0, chunks, Options, chunk =>
-            {
-                int start = (int)((long)count * chunk / chunks), end = (int)((long)count * (chunk + 1) / chunks);
-                for (int i = start; i < end; i++) body(i);
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            // Surface the item's own error (e.g. NonFiniteValueException), as the inline path does.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
+            int start = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts);
+            for (int i = start; i < end; i++) body(i);
+        });
     }
 }
