@@ -20,28 +20,6 @@ public sealed class RunEngineTests(TestPluginsFixture plugins)
         s.Results.Cells.Single(c => c.Testbed == testbed && c.Method == method);
 
     [Fact]
-    public void Concurrency_is_reported_before_cells_run_and_only_grows_back_when_lanes_run_out()
-    {
-        using var dir = new TempDir();
-        var host = TestHost.Services();
-        using var catalog = PluginLoader.Load([plugins.PluginsRoot(dir, "HonestProbes")], host);
-        var reported = new List<int>();
-        var options = Options(dir, "JsonLengthBaseline") with { ConcurrencyChanged = n => { lock (reported) reported.Add(n); } };
-        // Two testbeds, two lanes at once: both run side by side (2), then the last one alone (1).
-        new RunEngine(host).Run(catalog, options);
-        Assert.Equal([2, 1], reported);
-        // Parallelism 1: one cell at a time from the start, never reported again.
-        reported.Clear();
-        using var dir2 = new TempDir();
-        new RunEngine(host).Run(catalog, Options(dir2, "JsonLengthBaseline") with { Parallelism = 1, ConcurrencyChanged = n => { lock (reported) reported.Add(n); } });
-        Assert.Equal([1], reported);
-        // Everything cached: nothing runs, nothing is reported.
-        reported.Clear();
-        new RunEngine(host).Run(catalog, options);
-        Assert.Empty(reported);
-    }
-
-    [Fact]
     public void Runs_every_kind_on_plugin_testbeds_with_real_scores_and_writes_outputs()
     {
         using var dir = new TempDir();
