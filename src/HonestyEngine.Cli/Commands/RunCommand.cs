@@ -21,7 +21,7 @@ internal sealed class RunCommand : ICliCommand
         var seed = new Option<int>("--seed") { Description = "Seed for sampling, item selection and bootstrap CIs.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Results folder. Default: results/<yyyyMMdd-HHmmss>/." };
         var device = new Option<string>("--device") { Description = "Compute backend: cpu, opencl or opencl:N.", DefaultValueFactory = _ => "cpu" };
-        var parallel = new Option<int>("--parallel") { Description = "Cells run at once (cells of one testbed always run one at a time).", DefaultValueFactory = _ => Math.Max(1, Math.Min(4, Environment.ProcessorCount)) };
+        var parallel = new Option<int>("--parallel") { Description = "Cells run at once (cells of one testbed always run one at a time); each cell gets cores / N GEMM threads.", DefaultValueFactory = _ => Math.Max(1, Math.Min(4, Environment.ProcessorCount)) };
         var plugins = new Option<string[]>("--plugins") { Description = "Plugin root folder (repeatable). Default: <repo>/artifacts/plugins and <repo>/plugins." };
         var cache = new Option<string?>("--cache") { Description = "Cache root (cells, model runs, activations). Default: <repo>/.honesty-cache." };
         var budget = new Option<int>("--time-budget") { Description = "Seconds a cell may run when its method declares no budget.", DefaultValueFactory = _ => 600 };
@@ -51,14 +51,20 @@ internal sealed class RunCommand : ICliCommand
                 Parallelism = parallelism,
                 DefaultTimeBudget = TimeSpan.FromSeconds(parseResult.GetValue(budget)),
                 SamplesPerItem = parseResult.GetValue(samples),
-                // Cells running side by side each get their share of the cores for GEMM (inference and training):
-                // two cells with two threads each on two cores spent their time in thread hand-offs.
-                ConcurrencyChanged = running => Gemm.Threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, running)),
             };
+            // Cells running side by side each get their share of the cores for GEMM (inference and training): two cells
+            // with two threads each on two cores spent their time waiting for each other (OpenBLAS runs one threaded
+            // call at a time). Fixed for the whole run from --parallel alone, never from how many cells happen to be
+            // running: OpenBLAS's float summation order depends on its thread count, so a cell's numbers must not
+            // depend on scheduling or on which other testbeds are in the run.
+            Gemm.Threads = ThreadsPerCell(parallelism);
             return Run(options, HostComposition.PluginRootsFor(parseResult.GetValue(plugins)));
         });
         return command;
     }
+
+    /// <summary>GEMM threads of each cell: the cores divided among the cells that may run at once (at least 1).</summary>
+    internal static int ThreadsPerCell(int parallelism) => Math.Max(1, Environment.ProcessorCount / Math.Max(1, parallelism));
 
     private static int Run(RunOptions options, IReadOnlyList<string> pluginRoots)
     {

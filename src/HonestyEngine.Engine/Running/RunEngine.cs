@@ -61,41 +61,28 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
         foreach (var cell in cells.Where(done.ContainsKey))
             _observer.CellFinished(cell, CellStatus.Ok, null, cached: true);
 
-        var toRun = lanes.Where(l => pending[l].Count > 0).ToList();
-        int parallelism = Math.Max(1, options.Parallelism), unfinished = toRun.Count;
-        if (toRun.Count > 0) options.ConcurrencyChanged?.Invoke(Math.Min(parallelism, unfinished));
-        Parallel.ForEach(toRun,
-            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancel },
+        Parallel.ForEach(lanes.Where(l => pending[l].Count > 0),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancel },
             lane =>
             {
-                try { RunLane(lane); }
-                finally
+                foreach (var (cell, key) in pending[lane])
                 {
-                    int left = Interlocked.Decrement(ref unfinished);
-                    if (left > 0 && left < parallelism) options.ConcurrencyChanged?.Invoke(left);
+                    cancel.ThrowIfCancellationRequested();
+                    _observer.CellStarted(cell);
+                    if (lane.FingerprintError is not null)
+                    {
+                        // Not cached (there is no key): the testbed itself could not be read.
+                        var failed = CellOutcome.Failed(lane.FingerprintError, 0, []);
+                        done[cell] = (new CellCache.CellFile { Status = failed.Status, Error = failed.Error, Method = cell.Variant.DisplayName, Testbed = cell.TestbedName }, false);
+                        _observer.CellFinished(cell, failed.Status, failed.Error, cached: false);
+                        continue;
+                    }
+                    var outcome = executor.Execute(cell, lane.Fingerprint!, lane.ModelRun, cache.MethodCacheDirectory(cell, key), cancel);
+                    var file = cache.Write(cell, key, outcome);
+                    done[cell] = (file, false);
+                    _observer.CellFinished(cell, outcome.Status, outcome.Error, cached: false);
                 }
             });
-
-        void RunLane(TestbedLane lane)
-        {
-            foreach (var (cell, key) in pending[lane])
-            {
-                cancel.ThrowIfCancellationRequested();
-                _observer.CellStarted(cell);
-                if (lane.FingerprintError is not null)
-                {
-                    // Not cached (there is no key): the testbed itself could not be read.
-                    var failed = CellOutcome.Failed(lane.FingerprintError, 0, []);
-                    done[cell] = (new CellCache.CellFile { Status = failed.Status, Error = failed.Error, Method = cell.Variant.DisplayName, Testbed = cell.TestbedName }, false);
-                    _observer.CellFinished(cell, failed.Status, failed.Error, cached: false);
-                    continue;
-                }
-                var outcome = executor.Execute(cell, lane.Fingerprint!, lane.ModelRun, cache.MethodCacheDirectory(cell, key), cancel);
-                var file = cache.Write(cell, key, outcome);
-                done[cell] = (file, false);
-                _observer.CellFinished(cell, outcome.Status, outcome.Error, cached: false);
-            }
-        }
 
         return Assemble(cells, done, options);
     }

@@ -26,12 +26,6 @@ public sealed record RunOptions
     /// <summary>Tokens generated per response in the model-run stage unless the testbed sets property "max_new_tokens".</summary>
     public int MaxNewTokens { get; init; } = 48;
 
-    /// <summary>Called before any cell runs and whenever it changes with how many cells can run at once from now on:
-    /// min(<see cref="Parallelism"/>, testbeds with cells still to run). It never grows during a run. The CLI gives each
-    /// running cell cores / that many GEMM threads, so parallel cells do not oversubscribe the cores and the last
-    /// testbed still uses them all.</summary>
-    public Action<int>? ConcurrencyChanged { get; init; }
-
     public int EffectiveSamplesPerItem => SamplesPerItem ?? (Profile == RunProfile.Quick ? 1 : 4);
     public string ProfileName => Profile == RunProfile.Quick ? "quick" : "full";
 }

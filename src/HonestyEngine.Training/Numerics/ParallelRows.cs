@@ -12,7 +12,7 @@ internal static class ParallelRows
     public static void For(int count, long costPerItem, Action<int> body)
     {
         if (count <= 0) return;
-        // The runtime's GEMM thread count: the host lowers it while several cells train or run side by side.
+        // The runtime's GEMM thread count: the host lowers it when several cells train or run side by side.
         int threads = Math.Max(1, Gemm.Threads);
         if (threads == 1 || count == 1 || costPerItem * count < 200_000)
         {
