@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=results/docs
-rm -rf "$out"
-dotnet run -c Release --project src/HonestyEngine.Cli -- run --quick --seed 0 --out "$out" "$@"
+cache=results/docs-cache
+# A fresh cell cache: the cache key names testbed, method, parameters and seed, not the engine's code, so cells
+# cached by an older build would otherwise be mixed into the committed report.
+rm -rf "$out" "$cache"
+dotnet run -c Release --project src/HonestyEngine.Cli -- run --quick --seed 0 --out "$out" --cache "$cache" "$@"
 mkdir -p docs
 cp "$out/report.md" docs/results.md
 cp "$out/report.html" docs/results.html
