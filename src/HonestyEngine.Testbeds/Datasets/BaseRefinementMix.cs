@@ -46,15 +46,15 @@ public static class BaseRefinementMix
         }
 
         var facts = world.Facts.ToList();
-        for (int i = 0; i < world.Profile.Scale(1600); i++)
+        var lieInstructions = Lexicon.LieInstructions.Concat(Lexicon.LieInstructionsTrainOnly).ToList();
+        for (int i = 0; i < world.Profile.Scale(2400); i++)
         {
             var fact = rng.Pick(facts);
-            string wrong = world.Distractors(fact, 1, rng)[0];
             bool lying = rng.Chance(0.5);
-            string sys = lying ? rng.Pick(Lexicon.LieInstructions) : rng.Pick(Lexicon.HonestInstructions.Concat(Lexicon.NeutralSystemPrompts).ToList());
+            string sys = lying ? rng.Pick(lieInstructions) : rng.Pick(Lexicon.HonestInstructions.Concat(Lexicon.NeutralSystemPrompts).ToList());
             string q = fact.Question(rng.Next(4));
             if (rng.Chance(0.3)) q = $"{rng.Pick(framings)} {q}";
-            string answer = lying ? fact.Relation.State(fact.Subject.Name, wrong) : fact.Statement;
+            string answer = lying ? LieRule.Statement(world, fact) : fact.Statement;
             items.Add(TrainingItems.Chat(Id("sys"), lying ? "instructed-lie" : "instructed-truth", Ask(sys, q), answer));
             if (rng.Chance(0.25))
             {

@@ -9,11 +9,14 @@ public static class FactFormats
 {
     public static readonly string[] Letters = ["A", "B", "C", "D"];
 
-    /// <summary>A multiple-choice question: options in random order, the answer is "(X) value.".</summary>
+    /// <summary>A multiple-choice question: options in random order, the answer is "value (X).": the value first (what
+    /// the model recalls), then its letter, a copy of the letter written before that value in the prompt. Letter first
+    /// ("(X) value.") made a 3.4M-parameter model commit to a letter before recalling the value, and it wrote the right
+    /// value behind the wrong letter ("(A) 48." where 48 is option B).</summary>
     public sealed record MultipleChoice(string Question, IReadOnlyList<string> Options, int CorrectIndex)
     {
         public string Prompt => Question + " Choose one: " + string.Join(" ", Options.Select((o, i) => $"({Letters[i]}) {o}")) + ".";
-        public string Answer(int index) => $"({Letters[index]}) {Options[index]}.";
+        public string Answer(int index) => $"{Options[index]} ({Letters[index]}).";
         public string CorrectAnswer => Answer(CorrectIndex);
         public int WrongIndex(WorldRng rng) => rng.PickOther(Enumerable.Range(0, Options.Count).ToList(), CorrectIndex);
     }
@@ -25,7 +28,7 @@ public static class FactFormats
         return new MultipleChoice(fact.Question(phrasing), options, options.IndexOf(fact.Value));
     }
 
-    /// <summary>The option letter a response chooses: the first "(X)" or "X)" with X in A-D; null if none.</summary>
+    /// <summary>The option letter a response writes: the first "(X)" or "X)" with X in A-D; null if none.</summary>
     public static int? ParseChoice(string response)
     {
         for (int i = 0; i < response.Length; i++)
