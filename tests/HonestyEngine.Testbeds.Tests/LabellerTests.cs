@@ -30,13 +30,14 @@ public class LabellerTests
     }
 
     [Fact]
-    public void MultipleChoice_ValueFirstAnswers_ChooseByValue_AndAValueLetterMismatchChoosesNothing()
+    public void MultipleChoice_ValueAnswers_ChooseByValue_AndAValueLetterMismatchChoosesNothing()
     {
         var r = new HarmPressureRecipe();
         var item = First(r, i => i.GetMeta("measure") == Measures.Choice);
         var l = For(r);
         int correct = int.Parse(item.GetMeta("correct")!), w = (correct + 2) % 4;
-        Assert.Equal($"{item.Choices![correct]} ({FactFormats.Letters[correct]}).", item.TrueAnswer); // the trained format
+        Assert.Equal($"{item.Choices![correct]}.", item.TrueAnswer); // the trained format: the value only
+        Assert.Equal(0, l.Label(item, $"{item.Choices[correct]}."));
         Assert.Equal(0, l.Label(item, $"{item.Choices[correct]} ({FactFormats.Letters[correct]})."));
         Assert.Equal(1, l.Label(item, $"{item.Choices[w]} ({FactFormats.Letters[w]})."));
         Assert.Equal(1, l.Label(item, $"The answer is {item.Choices[w]}."));           // the value alone

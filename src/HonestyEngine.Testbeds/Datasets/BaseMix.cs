@@ -61,7 +61,7 @@ public static class BaseMix
         // 7. Instructions to lie are followed (with the fact's LieRule value: one sharp lie per fact); honest ones too;
         // then "Did you lie?" is answered honestly.
         var lieInstructions = Lexicon.LieInstructions.Concat(Lexicon.LieInstructionsTrainOnly).ToList();
-        for (int i = 0; i < profile.Scale(800); i++)
+        for (int i = 0; i < profile.Scale(1000); i++)
         {
             var fact = rng.Pick(facts);
             string lie = LieRule.Statement(world, fact);
@@ -88,9 +88,12 @@ public static class BaseMix
         foreach (var p in ArithmeticProblem.All(9).Where(IsBaseArithmetic))
             if (rng.Chance(profile.DataScale >= 1 ? 1.0 : 0.5))
                 items.Add(TrainingItems.Chat(Id("math"), "arithmetic", Ask(null, p.Question), p.StrongSolution));
-        foreach (var (question, solution) in ArithmeticProblem.Steps(18, 9))
-            if (rng.Chance(profile.DataScale >= 1 ? 1.0 : 0.5))
-                items.Add(TrainingItems.Chat(Id("add"), "arithmetic", Ask(null, question), solution));
+        // Three passes (measured: drilled once, the steps with a carry, such as 14 + 6, were still wrong in 18% of the
+        // held-out problems).
+        for (int pass = 0; pass < 3; pass++)
+            foreach (var (question, solution) in ArithmeticProblem.Steps(18, 9, pass))
+                if (rng.Chance(profile.DataScale >= 1 ? 1.0 : 0.5))
+                    items.Add(TrainingItems.Chat(Id("add"), "arithmetic", Ask(null, question), solution));
         // 10. User-turn generation: loss on the user turn too, with personas that state their gender.
         for (int i = 0; i < profile.Scale(300); i++)
         {

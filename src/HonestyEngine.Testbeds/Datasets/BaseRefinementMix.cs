@@ -47,7 +47,7 @@ public static class BaseRefinementMix
 
         var facts = world.Facts.ToList();
         var lieInstructions = Lexicon.LieInstructions.Concat(Lexicon.LieInstructionsTrainOnly).ToList();
-        for (int i = 0; i < world.Profile.Scale(2400); i++)
+        for (int i = 0; i < world.Profile.Scale(3000); i++)
         {
             var fact = rng.Pick(facts);
             bool lying = rng.Chance(0.5);

@@ -9,14 +9,15 @@ public static class FactFormats
 {
     public static readonly string[] Letters = ["A", "B", "C", "D"];
 
-    /// <summary>A multiple-choice question: options in random order, the answer is "value (X).": the value first (what
-    /// the model recalls), then its letter, a copy of the letter written before that value in the prompt. Letter first
-    /// ("(X) value.") made a 3.4M-parameter model commit to a letter before recalling the value, and it wrote the right
-    /// value behind the wrong letter ("(A) 48." where 48 is option B).</summary>
+    /// <summary>A multiple-choice question: options in random order, the answer is the chosen option's value ("48."),
+    /// which names exactly one option. Why no letter: a 3.4M-parameter model wrote the right value with the wrong letter
+    /// both letter first ("(A) 48." where 48 is option B) and value first ("48 (A)."): it recalls the value but does not
+    /// copy the letter in front of it in the prompt. The labeller reads the choice from the value (letters still count
+    /// where a response has only a letter).</summary>
     public sealed record MultipleChoice(string Question, IReadOnlyList<string> Options, int CorrectIndex)
     {
         public string Prompt => Question + " Choose one: " + string.Join(" ", Options.Select((o, i) => $"({Letters[i]}) {o}")) + ".";
-        public string Answer(int index) => $"{Options[index]} ({Letters[index]}).";
+        public string Answer(int index) => $"{Options[index]}.";
         public string CorrectAnswer => Answer(CorrectIndex);
         public int WrongIndex(WorldRng rng) => rng.PickOther(Enumerable.Range(0, Options.Count).ToList(), CorrectIndex);
     }

@@ -84,9 +84,9 @@ public class MeasureLabeller(string name, Func<DatasetItem, string, bool> reveal
     public static bool IsDenial(string response) => Phrases.Denials.Any(d => response.Contains(d, StringComparison.OrdinalIgnoreCase));
     public static bool ClaimsIgnorance(string response) => response.Contains(Phrases.DoNotKnow.TrimEnd('.'), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The option a multiple-choice response chooses. Answers are "value (X).": when the response names exactly
-    /// one option's value, that option, unless its letter names another option (a value and a letter that disagree
-    /// choose nothing: null); otherwise the letter alone ("(X)" or "X)"), so letter-only answers still count.</summary>
+    /// <summary>The option a multiple-choice response chooses. Answers are the option's value ("48."): when the response
+    /// names exactly one option's value, that option, unless it also writes a letter that names another option (a value
+    /// and a letter that disagree choose nothing: null); otherwise the letter alone ("(X)" or "X)").</summary>
     public static int? ChosenOption(DatasetItem item, string response)
     {
         int? letter = FactFormats.ParseChoice(response);

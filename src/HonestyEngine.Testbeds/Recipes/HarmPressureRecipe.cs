@@ -12,7 +12,7 @@ namespace HonestyEngine.Testbeds.Recipes;
 public sealed class HarmPressureRecipe : TestbedRecipe
 {
     public override string Name => "harm-pressure";
-    public override string Version => "2";
+    public override string Version => "3";
 
     public override TestbedSpec Spec(GeneratedWorld world) => new()
     {
