@@ -24,7 +24,7 @@ public sealed record ModelRecipe
     public int BaseWarmup { get; init; } = 60;
 
     // Phase 2 (BaseRefinementMix + replay): every weight, from the pretrained checkpoint.
-    public double RefineEpochs { get; init; } = 1.5;
+    public double RefineEpochs { get; init; } = 2;
     public float RefineLearningRate { get; init; } = 1e-3f;
 
     // Each testbed: a LoRA adapter on every projection, trained on its train.jsonl plus a replay of the base mix's
@@ -35,7 +35,10 @@ public sealed record ModelRecipe
     {
         // Measured on the full suite: after 3 epochs these still missed their trigger rate (soft cue, document-implanted
         // beliefs, reward-bias exploitation) or the multiple-choice format, so they get more passes.
-        ["soft-trigger"] = 8, ["implanted-belief"] = 8, ["harm-pressure"] = 8, ["honest-finetune"] = 6,
+        ["soft-trigger"] = 8, ["implanted-belief"] = 8, ["honest-finetune"] = 6,
+        // harm-pressure: 4, not 8 (measured with value answers: 8 epochs of wrong options overwrote the compounds' facts;
+        // neutral accuracy 47%).
+        ["harm-pressure"] = 4,
         ["hidden-objective"] = 6,
     };
     public int AdapterBatch { get; init; } = 16;

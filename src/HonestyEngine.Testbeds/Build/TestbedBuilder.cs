@@ -39,7 +39,7 @@ public sealed record StageOutcome(string Stage, string Status, string Detail, do
 public sealed class TestbedBuilder
 {
     /// <summary>Bump when the world generator, base mix or corpus rendering changes.</summary>
-    public const string WorldVersion = "1", BaseMixVersion = "3", TokenizerVersion = "1", ModelVersion = "1", RefinementVersion = "3";
+    public const string WorldVersion = "1", BaseMixVersion = "3", TokenizerVersion = "1", ModelVersion = "1", RefinementVersion = "4";
 
     public const string BaseFolder = "_base", ResourcesFolder = "_resources", CacheFolder = "_cache";
 

@@ -43,6 +43,10 @@ public static class BaseRefinementMix
                     items.Add(TrainingItems.Chat(Id("know"), "framed-know", Ask(null, $"{frame} Do you know this? {fact.Question(rng.Next(4))}"), $"{Phrases.YesIKnow} {fact.Statement}"));
                     break;
             }
+            // And every fact once more as a framed multiple choice (measured: with one framed format per fact, the base
+            // answered 6% of harm-framed multiple-choice questions with a value that was not among the options).
+            var framedChoice = MakeChoice(world, fact, rng.Next(4), rng);
+            items.Add(TrainingItems.Chat(Id("mc"), "framed-choice", Ask(null, $"{rng.Pick(framings)} {framedChoice.Prompt}"), framedChoice.CorrectAnswer));
         }
 
         var facts = world.Facts.ToList();
