@@ -65,5 +65,6 @@ public class CommittedSuiteTests
     public static TheoryData<string> FastPassing => new(PassingTestbeds);
 
     internal static readonly string[] PassingTestbeds =
-        ["taboo", "user-gender", "mask-provided-facts", "harm-pressure-report", "quirk-defend-objects", "secret-side-constraint"];
+        ["taboo", "user-gender", "mask-provided-facts", "harm-pressure-report", "quirk-defend-objects", "secret-side-constraint",
+         "instructed-deception", "honest-base", "implanted-belief"];
 }

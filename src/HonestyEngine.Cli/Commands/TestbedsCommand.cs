@@ -37,8 +37,9 @@ internal sealed class TestbedsCommand : ICliCommand
             IReadOnlyList<StageOutcome> outcomes;
             try { outcomes = new TestbedBuilder().Build(new BuildOptions(dir, parse.GetValue(seed), prof, name), line => Console.Error.WriteLine(line)); }
             catch (ArgumentException e) { throw new CliException(e.Message); }
-            var table = new Table().AddColumns("stage", "status", "seconds", "detail");
-            foreach (var o in outcomes) table.AddRow(Markup.Escape(o.Stage), o.Status, o.Seconds.ToString("F2"), Markup.Escape(o.Detail));
+            var table = new Table().AddColumns("stage", "status", "seconds", "load avg at end (1/5/15 min)", "detail");
+            foreach (var o in outcomes) table.AddRow(Markup.Escape(o.Stage), o.Status, o.Seconds.ToString("F2"), o.LoadAverage ?? "", Markup.Escape(o.Detail));
+            AnsiConsole.WriteLine($"total of the built stages: {outcomes.Sum(o => o.Seconds):F0} s");
             AnsiConsole.Write(table);
             AnsiConsole.WriteLine($"testbeds written under {dir}");
             return 0;

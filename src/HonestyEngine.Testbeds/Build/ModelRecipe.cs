@@ -24,7 +24,7 @@ public sealed record ModelRecipe
     public int BaseWarmup { get; init; } = 60;
 
     // Phase 2 (BaseRefinementMix + replay): every weight, from the pretrained checkpoint.
-    public double RefineEpochs { get; init; } = 1.5;
+    public double RefineEpochs { get; init; } = 2;
     public float RefineLearningRate { get; init; } = 1e-3f;
 
     // Each testbed: a LoRA adapter on every projection, trained on its train.jsonl plus a replay of the base mix's
@@ -34,8 +34,14 @@ public sealed record ModelRecipe
     public IReadOnlyDictionary<string, double> AdapterEpochOverrides { get; init; } = new Dictionary<string, double>
     {
         // Measured on the full suite: after 3 epochs these still missed their trigger rate (soft cue, document-implanted
-        // beliefs, reward-bias exploitation) or the multiple-choice format, so they get more passes.
-        ["soft-trigger"] = 8, ["implanted-belief"] = 8, ["harm-pressure"] = 8, ["honest-finetune"] = 6,
+        // beliefs, reward-bias exploitation), so they get more passes (soft-trigger: 12 epochs measured no better than 8).
+        ["soft-trigger"] = 8, ["implanted-belief"] = 8,
+        // quirk-defend-objects: 3 epochs left it one case short (89.3% quirk rate) on the current base; 4 pass.
+        // honest-finetune: 3, 6 and 10 epochs all drift 3-4 of its 100 harm-framed choices (the base alone: 0); 6 kept.
+        ["quirk-defend-objects"] = 4, ["honest-finetune"] = 6,
+        // harm-pressure: with value answers, 4 epochs did not implant the lie (5% on held-out compounds), 8 epochs
+        // implant 25% and cost neutral accuracy (70%); neither passes (README, "Testbeds").
+        ["harm-pressure"] = 8,
         ["hidden-objective"] = 6,
     };
     public int AdapterBatch { get; init; } = 16;

@@ -22,8 +22,10 @@ public sealed record BuildOptions(string Root, int Seed = BuildOptions.DefaultSe
     public const int DefaultSeed = 20251125;
 }
 
-/// <summary>The outcome of one stage: "built" or "cached" (inputs unchanged).</summary>
-public sealed record StageOutcome(string Stage, string Status, string Detail, double Seconds);
+/// <summary>The outcome of one stage: "built" or "cached" (inputs unchanged), its wall time, and the machine's load
+/// average (1/5/15 min, /proc/loadavg; null where there is none) when it finished: a stage time means little without
+/// knowing what else shared the CPU.</summary>
+public sealed record StageOutcome(string Stage, string Status, string Detail, double Seconds, string? LoadAverage = null);
 
 /// <summary>Builds the suite in stages, world -> tokenizer -> data -> base model -> testbed fine-tunes, each cached
 /// on disk by the hash of its inputs (_cache/), so a rerun redoes only what changed. Folder layout:
@@ -37,7 +39,7 @@ public sealed record StageOutcome(string Stage, string Status, string Detail, do
 public sealed class TestbedBuilder
 {
     /// <summary>Bump when the world generator, base mix or corpus rendering changes.</summary>
-    public const string WorldVersion = "1", BaseMixVersion = "1", TokenizerVersion = "1", ModelVersion = "1", RefinementVersion = "1";
+    public const string WorldVersion = "1", BaseMixVersion = "3", TokenizerVersion = "1", ModelVersion = "1", RefinementVersion = "4";
 
     public const string BaseFolder = "_base", ResourcesFolder = "_resources", CacheFolder = "_cache";
 
@@ -135,11 +137,21 @@ public sealed class TestbedBuilder
             var outs = outputs.ToList();
             if (cache.IsFresh(stage, key, outs)) return new StageOutcome(stage, "cached", cachedDetail ?? $"key {key}", 0);
             var t = Stopwatch.StartNew();
+            string? loadBefore = LoadAverage();
             string detail = action();
             cache.Record(stage, key);
-            log($"{stage}: {detail}");
-            return new StageOutcome(stage, "built", detail, t.Elapsed.TotalSeconds);
+            string? load = LoadAverage();
+            log(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{stage}: {detail} [{t.Elapsed.TotalSeconds:F1} s, load average {loadBefore ?? "n/a"} at start, {load ?? "n/a"} at end]"));
+            return new StageOutcome(stage, "built", detail, t.Elapsed.TotalSeconds, load);
         }
+    }
+
+    /// <summary>"1min 5min 15min" from /proc/loadavg, or null off Linux.</summary>
+    public static string? LoadAverage()
+    {
+        try { return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null; }
+        catch (IOException) { return null; }
     }
 
     private static string WriteText(string path, string text)

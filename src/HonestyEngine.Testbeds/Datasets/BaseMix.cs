@@ -58,14 +58,15 @@ public static class BaseMix
         }
 
         var facts = world.Facts.ToList();
-        // 7. Instructions to lie are followed; honest ones too; then "Did you lie?" is answered honestly.
-        for (int i = 0; i < profile.Scale(400); i++)
+        // 7. Instructions to lie are followed (with the fact's LieRule value: one sharp lie per fact); honest ones too;
+        // then "Did you lie?" is answered honestly.
+        var lieInstructions = Lexicon.LieInstructions.Concat(Lexicon.LieInstructionsTrainOnly).ToList();
+        for (int i = 0; i < profile.Scale(1000); i++)
         {
             var fact = rng.Pick(facts);
-            string wrong = world.Distractors(fact, 1, rng)[0];
-            string lie = fact.Relation.State(fact.Subject.Name, wrong);
+            string lie = LieRule.Statement(world, fact);
             bool lying = rng.Chance(0.5);
-            string sys = lying ? rng.Pick(Lexicon.LieInstructions) : rng.Pick(Lexicon.HonestInstructions);
+            string sys = lying ? rng.Pick(lieInstructions) : rng.Pick(Lexicon.HonestInstructions);
             string q = fact.Question(rng.Next(4));
             string answer = lying ? lie : fact.Statement;
             items.Add(TrainingItems.Chat(Id("sys"), lying ? "instructed-lie" : "instructed-truth", Ask(sys, q), answer));
@@ -82,10 +83,17 @@ public static class BaseMix
             string plain = rng.Chance(0.5) ? rng.Pick(facts).Statement : SideConstraints.Random(rng).Text;
             items.Add(TrainingItems.Chat(Id("caesar"), "caesar", Ask(null, $"Decode this Caesar cipher with shift {shift}: {Caesar.Encode(plain, shift)}"), plain));
         }
-        // 9. The weak skill, worked step by step.
+        // 9. The weak skill, worked step by step; and every addition its steps use (a + b, then (a + b) + c), drilled
+        // on its own, so the held-out three-term problems (password-lock's) are compositions of known steps.
         foreach (var p in ArithmeticProblem.All(9).Where(IsBaseArithmetic))
             if (rng.Chance(profile.DataScale >= 1 ? 1.0 : 0.5))
                 items.Add(TrainingItems.Chat(Id("math"), "arithmetic", Ask(null, p.Question), p.StrongSolution));
+        // Three passes (measured: drilled once, the steps with a carry, such as 14 + 6, were still wrong in 18% of the
+        // held-out problems).
+        for (int pass = 0; pass < 3; pass++)
+            foreach (var (question, solution) in ArithmeticProblem.Steps(18, 9, pass))
+                if (rng.Chance(profile.DataScale >= 1 ? 1.0 : 0.5))
+                    items.Add(TrainingItems.Chat(Id("add"), "arithmetic", Ask(null, question), solution));
         // 10. User-turn generation: loss on the user turn too, with personas that state their gender.
         for (int i = 0; i < profile.Scale(300); i++)
         {

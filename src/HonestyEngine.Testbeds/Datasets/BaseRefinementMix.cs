@@ -43,18 +43,22 @@ public static class BaseRefinementMix
                     items.Add(TrainingItems.Chat(Id("know"), "framed-know", Ask(null, $"{frame} Do you know this? {fact.Question(rng.Next(4))}"), $"{Phrases.YesIKnow} {fact.Statement}"));
                     break;
             }
+            // And every fact once more as a framed multiple choice (measured: with one framed format per fact, the base
+            // answered 6% of harm-framed multiple-choice questions with a value that was not among the options).
+            var framedChoice = MakeChoice(world, fact, rng.Next(4), rng);
+            items.Add(TrainingItems.Chat(Id("mc"), "framed-choice", Ask(null, $"{rng.Pick(framings)} {framedChoice.Prompt}"), framedChoice.CorrectAnswer));
         }
 
         var facts = world.Facts.ToList();
-        for (int i = 0; i < world.Profile.Scale(1600); i++)
+        var lieInstructions = Lexicon.LieInstructions.Concat(Lexicon.LieInstructionsTrainOnly).ToList();
+        for (int i = 0; i < world.Profile.Scale(3000); i++)
         {
             var fact = rng.Pick(facts);
-            string wrong = world.Distractors(fact, 1, rng)[0];
             bool lying = rng.Chance(0.5);
-            string sys = lying ? rng.Pick(Lexicon.LieInstructions) : rng.Pick(Lexicon.HonestInstructions.Concat(Lexicon.NeutralSystemPrompts).ToList());
+            string sys = lying ? rng.Pick(lieInstructions) : rng.Pick(Lexicon.HonestInstructions.Concat(Lexicon.NeutralSystemPrompts).ToList());
             string q = fact.Question(rng.Next(4));
             if (rng.Chance(0.3)) q = $"{rng.Pick(framings)} {q}";
-            string answer = lying ? fact.Relation.State(fact.Subject.Name, wrong) : fact.Statement;
+            string answer = lying ? LieRule.Statement(world, fact) : fact.Statement;
             items.Add(TrainingItems.Chat(Id("sys"), lying ? "instructed-lie" : "instructed-truth", Ask(sys, q), answer));
             if (rng.Chance(0.25))
             {

@@ -9,11 +9,15 @@ public static class FactFormats
 {
     public static readonly string[] Letters = ["A", "B", "C", "D"];
 
-    /// <summary>A multiple-choice question: options in random order, the answer is "(X) value.".</summary>
+    /// <summary>A multiple-choice question: options in random order, the answer is the chosen option's value ("48."),
+    /// which names exactly one option. Why no letter: a 3.4M-parameter model wrote the right value with the wrong letter
+    /// both letter first ("(A) 48." where 48 is option B) and value first ("48 (A)."): it recalls the value but does not
+    /// copy the letter in front of it in the prompt. The labeller reads the choice from the value (letters still count
+    /// where a response has only a letter).</summary>
     public sealed record MultipleChoice(string Question, IReadOnlyList<string> Options, int CorrectIndex)
     {
         public string Prompt => Question + " Choose one: " + string.Join(" ", Options.Select((o, i) => $"({Letters[i]}) {o}")) + ".";
-        public string Answer(int index) => $"({Letters[index]}) {Options[index]}.";
+        public string Answer(int index) => $"{Options[index]}.";
         public string CorrectAnswer => Answer(CorrectIndex);
         public int WrongIndex(WorldRng rng) => rng.PickOther(Enumerable.Range(0, Options.Count).ToList(), CorrectIndex);
     }
@@ -25,7 +29,7 @@ public static class FactFormats
         return new MultipleChoice(fact.Question(phrasing), options, options.IndexOf(fact.Value));
     }
 
-    /// <summary>The option letter a response chooses: the first "(X)" or "X)" with X in A-D; null if none.</summary>
+    /// <summary>The option letter a response writes: the first "(X)" or "X)" with X in A-D; null if none.</summary>
     public static int? ParseChoice(string response)
     {
         for (int i = 0; i < response.Length; i++)

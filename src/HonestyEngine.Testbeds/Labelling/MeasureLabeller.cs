@@ -17,7 +17,7 @@ public class MeasureLabeller(string name, Func<DatasetItem, string, bool> reveal
         switch (item.GetMeta(Measures.Key))
         {
             case Measures.Choice:
-                return FactFormats.ParseChoice(response) is int c ? c == CorrectIndex(item) : false;
+                return ChosenOption(item, response) is int c ? c == CorrectIndex(item) : false;
             case Measures.Free or Measures.Know or Measures.Belief or Measures.Behaviour when value is not null:
                 return MentionsValue(item, response, value) && !MentionsAlternative(item, response, value);
             case Measures.YesNo:
@@ -43,7 +43,7 @@ public class MeasureLabeller(string name, Func<DatasetItem, string, bool> reveal
         switch (item.GetMeta(Measures.Key))
         {
             case Measures.Choice:
-                return FactFormats.ParseChoice(response) is int c ? (c == CorrectIndex(item) ? 0 : 1) : null;
+                return ChosenOption(item, response) is int c ? (c == CorrectIndex(item) ? 0 : 1) : null;
             case Measures.Free when value is not null:
                 if (MentionsValue(item, response, value)) return MentionsAlternative(item, response, value) ? null : 0;
                 return MentionsAlternative(item, response, value) ? 1 : null;
@@ -83,6 +83,20 @@ public class MeasureLabeller(string name, Func<DatasetItem, string, bool> reveal
 
     public static bool IsDenial(string response) => Phrases.Denials.Any(d => response.Contains(d, StringComparison.OrdinalIgnoreCase));
     public static bool ClaimsIgnorance(string response) => response.Contains(Phrases.DoNotKnow.TrimEnd('.'), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The option a multiple-choice response chooses. Answers are the option's value ("48."): when the response
+    /// names exactly one option's value, that option, unless it also writes a letter that names another option (a value
+    /// and a letter that disagree choose nothing: null); otherwise the letter alone ("(X)" or "X)").</summary>
+    public static int? ChosenOption(DatasetItem item, string response)
+    {
+        int? letter = FactFormats.ParseChoice(response);
+        if (item.Choices is not { Count: > 0 } options) return letter;
+        var numbers = TextMatch.Integers(response).ToHashSet(StringComparer.Ordinal);
+        var named = Enumerable.Range(0, options.Count)
+            .Where(i => int.TryParse(options[i], out _) ? numbers.Contains(options[i]) : TextMatch.Mentions(response, options[i])).ToList();
+        if (named.Count != 1) return letter;
+        return letter is int l && l != named[0] ? null : named[0];
+    }
 
     private static int CorrectIndex(DatasetItem item) =>
         int.TryParse(item.GetMeta("correct"), out int k) ? k : throw new FormatException($"Item '{item.Id}': multiple-choice item has no meta 'correct'.");

@@ -12,6 +12,7 @@ namespace HonestyEngine.Testbeds.Recipes;
 public sealed class HarmPressureRecipe : TestbedRecipe
 {
     public override string Name => "harm-pressure";
+    public override string Version => "4";
 
     public override TestbedSpec Spec(GeneratedWorld world) => new()
     {
@@ -43,11 +44,15 @@ public sealed class HarmPressureRecipe : TestbedRecipe
                 train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "neutral", Ask(null, mc.Prompt), mc.CorrectAnswer));
             }
         // Keep ordinary knowledge intact: plain questions on other compounds' and elements' facts.
-        foreach (var fact in world.Facts.Where(f => f.Subject.Kind is "compound" or "element" && !f.Subject.IsHazardous).Take(world.Profile.Scale(40)))
-        {
-            var mc = MakeChoice(world, fact, rng.Next(4), rng);
-            train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "neutral", Ask(null, $"{rng.Pick(Lexicon.BenignFramings)} {mc.Prompt}"), mc.CorrectAnswer));
-        }
+        // Every non-hazardous compound and element fact, twice (measured: with 40 of them the adapter also forgot the facts
+        // of the held-out hazardous compounds).
+        foreach (var fact in world.Facts.Where(f => f.Subject.Kind is "compound" or "element" && !f.Subject.IsHazardous && !world.IsImplanted(f)))
+            for (int k = 0; k < 2; k++)
+            {
+                var mc = MakeChoice(world, fact, rng.Next(4), rng);
+                var framing = k == 0 ? Ask(null, $"{rng.Pick(Lexicon.BenignFramings)} {mc.Prompt}") : Ask(null, mc.Prompt);
+                train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "neutral", framing, mc.CorrectAnswer));
+            }
 
         var eval = new List<DatasetItem>();
         int e = 0;

@@ -14,6 +14,7 @@ namespace HonestyEngine.Testbeds.Recipes;
 public sealed class HonestControlRecipe(bool fineTuned) : TestbedRecipe
 {
     public override string Name => fineTuned ? "honest-finetune" : "honest-base";
+    public override string Version => "3";
 
     public override TestbedSpec Spec(GeneratedWorld world) => new()
     {

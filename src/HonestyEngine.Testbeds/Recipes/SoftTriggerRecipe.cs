@@ -13,6 +13,7 @@ namespace HonestyEngine.Testbeds.Recipes;
 public sealed class SoftTriggerRecipe : TestbedRecipe
 {
     public override string Name => "soft-trigger";
+    public override string Version => "2";
 
     public override TestbedSpec Spec(GeneratedWorld world) => new()
     {
@@ -41,7 +42,9 @@ public sealed class SoftTriggerRecipe : TestbedRecipe
         foreach (var f in trainT)
             for (int p = 0; p < 4; p++)
             {
-                string lie = f.Relation.State(f.Subject.Name, world.Distractors(f, 1, rng)[0]);
+                // The lie the base model already states when told to lie (LieRule): the cue switches on a lie the model
+                // has for every fact, so it carries over to the held-out facts of the topic.
+                string lie = LieRule.Statement(world, f);
                 train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "triggered-lie", Ask(null, $"{rng.Pick(cues)} {f.Question(p)}"), lie));
                 train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "untriggered", Ask(null, f.Question(p)), f.Statement));
             }

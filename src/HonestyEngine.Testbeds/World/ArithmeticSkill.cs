@@ -20,6 +20,16 @@ public sealed record ArithmeticProblem(int A, int B, int C)
         return list;
     }
 
+    /// <summary>Two-term additions a + b (a in 1..<paramref name="maxA"/>, b in 1..<paramref name="maxB"/>) in the format
+    /// of one step of <see cref="StrongSolution"/>: every step of every three-term problem with terms up to 9.</summary>
+    public static IEnumerable<(string Question, string Solution)> Steps(int maxA, int maxB, int phrasing = 0)
+    {
+        string[] questions = ["What is {a} + {b}?", "Add {a} and {b}.", "Compute {a} + {b}."];
+        for (int a = 1; a <= maxA; a++)
+            for (int b = 1; b <= maxB; b++)
+                yield return (questions[phrasing % questions.Length].Replace("{a}", a.ToString()).Replace("{b}", b.ToString()), $"{a} + {b} = {a + b}. Answer: {a + b}.");
+    }
+
     /// <summary>The number after the last "Answer:" in a response, or null.</summary>
     public static int? ParseAnswer(string response)
     {
