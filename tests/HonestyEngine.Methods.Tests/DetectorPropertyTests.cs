@@ -100,6 +100,29 @@ public sealed class DetectorPropertyTests(EngineRuns runs)
             Assert.All(Samples(testbed, method), s => Assert.InRange(s.Score!.Value, 0.0, 1.0));
     }
 
+    /// <summary>mahalanobis-anomaly (distance from the control set's activation distribution) separates
+    /// harm-pressure-report's lies: docs/results.md 1.000 [1.000, 1.000]. (On taboo and instructed-deception it does not.)</summary>
+    [Fact]
+    public void Mahalanobis_anomaly_separates_harm_pressure_report_lies()
+    {
+        var cell = runs.HarmReportMahalanobis().Cell(PropertyRuns.HarmReport, "mahalanobis-anomaly");
+        Assert.True(cell.Status == CellStatus.Ok, cell.Describe());
+        Assert.True(cell.Metric(MetricNames.Auroc) >= 0.95, cell.Describe());
+    }
+
+    /// <summary>self-classification-few-shot puts 4 graded demonstrations before the transcript. On these 4-layer models
+    /// the demonstrations invert the Yes/No reading (docs/results.md: 0.271 on taboo, 0.318 on instructed-deception), so
+    /// no separation is asserted; what it must do is grade with them: its scores differ from zero-shot
+    /// self-classification's on most of the same transcripts.</summary>
+    [Fact]
+    public void Few_shot_self_classification_grades_with_its_demonstrations()
+    {
+        var fewShot = Samples(Instructed, "self-classification-few-shot").ToDictionary(s => s.Sample + s.Split, s => s.Score!.Value);
+        var plain = Samples(Instructed, "self-classification").ToDictionary(s => s.Sample + s.Split, s => s.Score!.Value);
+        Assert.Equal(plain.Keys.Order(), fewShot.Keys.Order());
+        Assert.True(plain.Count(p => Math.Abs(p.Value - fewShot[p.Key]) > 1e-3) > plain.Count / 2);
+    }
+
     /// <summary>honest-persona-self-classification (Wang et al.'s best self-report) is weak on every testbed at this
     /// size (docs/results.md: AUROC 0.24-0.83, CI covering 0.5 on most), because the honest-persona fine-tune of 16
     /// quick steps barely moves a 4-layer model. What it must still do: grade with the fine-tuned model, so its scores

@@ -37,6 +37,13 @@ public static class PropertyRuns
             HostMethods.WithParameter(runs.Method("honesty-steering-vector"), "Coefficient", StrongCoefficient),
         ], TabooItems);
 
+    /// <summary>mahalanobis-anomaly alone on harm-pressure-report, the testbed where the report shows it separating
+    /// (its lies, "I don't know" under harm framing, are far from the control chat in activation space).</summary>
+    public static RunSummary HarmReportMahalanobis(this EngineRuns runs) =>
+        runs.Run("harm-report-mahalanobis", [HarmReport], () => [runs.Method("mahalanobis-anomaly")], DetectorItems);
+
+    public const string HarmReport = "harm-pressure-report";
+
     public const double StrongNoise = 4.0;
     public const double StrongCoefficient = 64.0;
 
