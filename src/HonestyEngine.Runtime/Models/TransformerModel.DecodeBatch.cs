@@ -58,15 +58,11 @@ public sealed partial class TransformerModel
             cancellationToken.ThrowIfCancellationRequested();
             var w = Weights.Layers[l];
             Visit(hooks, HookNames.ResidPre(l), x, d, positions);
-            for (int i = 0; i < n; i++) Norm(w.InputNorm, x.AsSpan(i * d, d), h.AsSpan(i * d, d));
+            NormRows(w.InputNorm, x, h, n);
             w.Q.Forward(h, n, q, lora);
             w.K.Forward(h, n, k, lora);
             w.V.Forward(h, n, v, lora);
-            if (w.QNorm is not null)
-            {
-                for (int i = 0; i < n * c.NumHeads; i++) Kernels.RmsNorm(q.AsSpan(i * hd, hd), w.QNorm.Weight, c.NormEps, c.NormPlusOne, q.AsSpan(i * hd, hd));
-                for (int i = 0; i < n * c.NumKvHeads; i++) Kernels.RmsNorm(k.AsSpan(i * hd, hd), w.KNorm!.Weight, c.NormEps, c.NormPlusOne, k.AsSpan(i * hd, hd));
-            }
+            QkNorms(w, q, k, n);
             if (c.LayerRope[l] is { } rope)
             {
                 if (!tables.TryGetValue(rope, out var perRow))
@@ -93,23 +89,13 @@ public sealed partial class TransformerModel
             }
             w.O.Forward(attn, n, o, lora);
             if (w.PostAttentionNorm is not null)
-                for (int i = 0; i < n; i++) Norm(w.PostAttentionNorm, o.AsSpan(i * d, d), o.AsSpan(i * d, d));
+                NormRows(w.PostAttentionNorm, o, o, n);
             Visit(hooks, HookNames.AttnOut(l), o, d, positions);
             TensorPrimitives.Add(x, o, x);
             Visit(hooks, HookNames.ResidMid(l), x, d, positions);
 
-            for (int i = 0; i < n; i++) Norm(w.PreMlpNorm, x.AsSpan(i * d, d), h.AsSpan(i * d, d));
-            w.Up.Forward(h, n, up, lora);
-            if (w.Gate is not null)
-            {
-                w.Gate.Forward(h, n, gate, lora);
-                for (int i = 0; i < n; i++) Activate(gate.AsSpan(i * ff, ff));
-                TensorPrimitives.Multiply(gate, up, up);
-            }
-            else for (int i = 0; i < n; i++) Activate(up.AsSpan(i * ff, ff));
-            w.Down.Forward(up, n, o, lora);
-            if (w.PostMlpNorm is not null)
-                for (int i = 0; i < n; i++) Norm(w.PostMlpNorm, o.AsSpan(i * d, d), o.AsSpan(i * d, d));
+            NormRows(w.PreMlpNorm, x, h, n);
+            Mlp(w, h, n, gate, up, o, lora);
             Visit(hooks, HookNames.MlpOut(l), o, d, positions);
             TensorPrimitives.Add(x, o, x);
             Visit(hooks, HookNames.ResidPost(l), x, d, positions);
@@ -117,7 +103,7 @@ public sealed partial class TransformerModel
         }
         for (int i = 0; i < n; i++) caches[i].Advance(1);
 
-        for (int i = 0; i < n; i++) Norm(Weights.FinalNorm, x.AsSpan(i * d, d), h.AsSpan(i * d, d));
+        NormRows(Weights.FinalNorm, x, h, n);
         Visit(hooks, HookNames.FinalNorm, h, d, positions);
         int vocab = c.VocabSize;
         var logits = new float[n * vocab];

@@ -104,7 +104,7 @@ public sealed partial class TransformerModel
         int d = c.HiddenSize;
         if (logits == LogitsMode.None && hooks?.Wants(HookNames.FinalNorm) != true) return [];
         var normed = s.H;
-        for (int t = 0; t < T; t++) Norm(Weights.FinalNorm, x.AsSpan(t * d, d), normed.AsSpan(t * d, d));
+        NormRows(Weights.FinalNorm, x, normed, T);
         hooks?.Visit(HookNames.FinalNorm, normed, T, start);
         if (logits == LogitsMode.None) return [];
         int first = logits == LogitsMode.All ? 0 : T - 1, rows = T - first;
@@ -169,16 +169,12 @@ public sealed partial class TransformerModel
         hooks?.Visit(HookNames.ResidPre(l), x, T, start);
 
         // --- attention ---
-        for (int t = 0; t < T; t++) Norm(w.InputNorm, x.AsSpan(t * d, d), s.H.AsSpan(t * d, d));
+        NormRows(w.InputNorm, x, s.H, T);
         w.Q.Forward(s.H, T, s.Q, lora);
         w.K.Forward(s.H, T, s.K, lora);
         w.V.Forward(s.H, T, s.V, lora);
         int hd = c.HeadDim;
-        if (w.QNorm is not null)
-        {
-            for (int i = 0; i < T * c.NumHeads; i++) Kernels.RmsNorm(s.Q.AsSpan(i * hd, hd), w.QNorm.Weight, c.NormEps, c.NormPlusOne, s.Q.AsSpan(i * hd, hd));
-            for (int i = 0; i < T * c.NumKvHeads; i++) Kernels.RmsNorm(s.K.AsSpan(i * hd, hd), w.KNorm!.Weight, c.NormEps, c.NormPlusOne, s.K.AsSpan(i * hd, hd));
-        }
+        QkNorms(w, s.Q, s.K, T);
         if (c.LayerRope[l] is { } rope)
         {
             if (!s.RopeTables.TryGetValue(rope, out var table)) s.RopeTables[rope] = table = new Rope.Table(rope, start, T);
@@ -191,30 +187,56 @@ public sealed partial class TransformerModel
             c.AttentionScale, c.AttentionSoftcap, c.LayerWindows[l]);
         w.O.Forward(s.Attn, T, s.Out, lora);
         if (w.PostAttentionNorm is not null)
-            for (int t = 0; t < T; t++) Norm(w.PostAttentionNorm, s.Out.AsSpan(t * d, d), s.Out.AsSpan(t * d, d));
+            NormRows(w.PostAttentionNorm, s.Out, s.Out, T);
         hooks?.Visit(HookNames.AttnOut(l), s.Out, T, start);
         TensorPrimitives.Add(x, s.Out.AsSpan(0, T * d), x);
         hooks?.Visit(HookNames.ResidMid(l), x, T, start);
 
         // --- MLP ---
-        for (int t = 0; t < T; t++) Norm(w.PreMlpNorm, x.AsSpan(t * d, d), s.H.AsSpan(t * d, d));
-        int ff = c.IntermediateSize;
-        var up = s.Up.AsSpan(0, T * ff);
-        w.Up.Forward(s.H, T, up, lora);
-        if (w.Gate is not null)
-        {
-            var gate = s.Gate.AsSpan(0, T * ff);
-            w.Gate.Forward(s.H, T, gate, lora);
-            Activate(gate);
-            TensorPrimitives.Multiply(gate, up, up);
-        }
-        else Activate(up);
-        w.Down.Forward(s.Up, T, s.Out, lora);
-        if (w.PostMlpNorm is not null)
-            for (int t = 0; t < T; t++) Norm(w.PostMlpNorm, s.Out.AsSpan(t * d, d), s.Out.AsSpan(t * d, d));
+        NormRows(w.PreMlpNorm, x, s.H, T);
+        Mlp(w, s.H, T, s.Gate, s.Up, s.Out, lora);
         hooks?.Visit(HookNames.MlpOut(l), s.Out, T, start);
         TensorPrimitives.Add(x, s.Out.AsSpan(0, T * d), x);
         hooks?.Visit(HookNames.ResidPost(l), x, T, start);
+    }
+
+    /// <summary>The MLP of block <paramref name="w"/> on <paramref name="rows"/> rows of the normed input
+    /// <paramref name="h"/>, written to <paramref name="output"/> with the post-MLP norm where the architecture has one:
+    /// Down(act(Gate h) * Up h), or Down(act(Up h)) without a gate (gpt2). Shared by <see cref="Forward"/> and
+    /// <see cref="DecodeStep"/>. The activation runs row by row because its vector kernels finish each span with a scalar
+    /// tail, so a row's numbers do not depend on how many rows run with it.</summary>
+    private void Mlp(LayerWeights w, float[] h, int rows, float[] gate, float[] up, float[] output, bool lora)
+    {
+        int ff = Config.IntermediateSize;
+        var upRows = up.AsSpan(0, rows * ff);
+        w.Up.Forward(h, rows, upRows, lora);
+        if (w.Gate is not null)
+        {
+            var gateRows = gate.AsSpan(0, rows * ff);
+            w.Gate.Forward(h, rows, gateRows, lora);
+            for (int i = 0; i < rows; i++) Activate(gateRows.Slice(i * ff, ff));
+            TensorPrimitives.Multiply(gateRows, upRows, upRows);
+        }
+        else for (int i = 0; i < rows; i++) Activate(upRows.Slice(i * ff, ff));
+        w.Down.Forward(up, rows, output, lora);
+        if (w.PostMlpNorm is not null) NormRows(w.PostMlpNorm, output, output, rows);
+    }
+
+    /// <summary>Per-head RMS norms of the queries and keys of <paramref name="rows"/> tokens (qwen3, gemma3).</summary>
+    private void QkNorms(LayerWeights w, float[] q, float[] k, int rows)
+    {
+        if (w.QNorm is null) return;
+        var c = Config;
+        int hd = c.HeadDim;
+        for (int i = 0; i < rows * c.NumHeads; i++) Kernels.RmsNorm(q.AsSpan(i * hd, hd), w.QNorm.Weight, c.NormEps, c.NormPlusOne, q.AsSpan(i * hd, hd));
+        for (int i = 0; i < rows * c.NumKvHeads; i++) Kernels.RmsNorm(k.AsSpan(i * hd, hd), w.KNorm!.Weight, c.NormEps, c.NormPlusOne, k.AsSpan(i * hd, hd));
+    }
+
+    /// <summary>y[t] = norm(x[t]) for the first <paramref name="rows"/> rows of width d (y may be x).</summary>
+    private void NormRows(NormWeights n, float[] x, float[] y, int rows)
+    {
+        int d = Config.HiddenSize;
+        for (int t = 0; t < rows; t++) Norm(n, x.AsSpan(t * d, d), y.AsSpan(t * d, d));
     }
 
     private void Activate(Span<float> x)
