@@ -15,40 +15,41 @@ internal static unsafe class CpuProjection
 
     public static void Run(float* x, int n, int d, float* w, int k, float* bias, float* scores, int threads)
     {
-        int tasks = (n + RowsPerTask - 1) / RowsPerTask;
-        if (k >= 8 && d % 16 == 0)
+        if (!UsesEightProbeTile(k, d)) { RunTasks(x, n, d, w, d, k, bias, scores, threads); return; }
+        // Probe vectors d = 1024 floats apart all map to the same L1 set (4 KB aliasing) and, with the rows of x (also
+        // 4 KB apart), exceed its 12 ways; a copy of w with each vector 64 bytes further on spreads them.
+        int ldw = d + 16;
+        var padded = GC.AllocateUninitializedArray<float>(k * ldw + 16, pinned: true);
+        fixed (float* pp = padded)
         {
-            // Probe vectors d = 1024 floats apart all map to the same L1 set (4 KB aliasing) and, with the rows of
-            // x (also 4 KB apart), exceed its 12 ways; a copy of w with each vector 64 bytes further on spreads them.
-            int ldw = d + 16;
-            var padded = GC.AllocateUninitializedArray<float>(k * ldw + 16, pinned: true);
-            fixed (float* pp = padded)
-            {
-                float* wp = (float*)(((nint)pp + 63) & ~(nint)63);
-                for (int p = 0; p < k; p++) new ReadOnlySpan<float>(w + (long)p * d, d).CopyTo(new Span<float>(wp + (long)p * ldw, d));
-                nint pwp = (nint)wp, pxx = (nint)x, pbb = (nint)bias, pss = (nint)scores;
-                Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-                {
-                    int r0 = t * RowsPerTask, r1 = Math.Min(n, r0 + RowsPerTask);
-                    RunRowsBy3((float*)pxx, r0, r1, d, (float*)pwp, ldw, k, (float*)pbb, (float*)pss);
-                });
-            }
-            GC.KeepAlive(padded);
-            return;
+            float* wp = (float*)(((nint)pp + 63) & ~(nint)63);
+            for (int p = 0; p < k; p++) new ReadOnlySpan<float>(w + (long)p * d, d).CopyTo(new Span<float>(wp + (long)p * ldw, d));
+            RunTasks(x, n, d, wp, ldw, k, bias, scores, threads);
         }
+    }
+
+    /// <summary>Eight or more probes over rows whose length is a multiple of 16 take the 3 x 8 tile.</summary>
+    private static bool UsesEightProbeTile(int k, int d) => k >= 8 && d % 16 == 0;
+
+    /// <summary>Blocks of <see cref="RowsPerTask"/> rows across the threads; probe p's vector starts at w + p * ldw.</summary>
+    private static void RunTasks(float* x, int n, int d, float* w, int ldw, int k, float* bias, float* scores, int threads)
+    {
+        int tasks = (n + RowsPerTask - 1) / RowsPerTask;
         nint px = (nint)x, pw = (nint)w, pb = (nint)bias, ps = (nint)scores;
         Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             int r0 = t * RowsPerTask, r1 = Math.Min(n, r0 + RowsPerTask);
-            RunRows((float*)px, r0, r1, d, (float*)pw, k, (float*)pb, (float*)ps);
+            RunRows((float*)px, r0, r1, d, (float*)pw, ldw, k, (float*)pb, (float*)ps);
         });
     }
 
     /// <summary>Single-threaded body over rows [r0, r1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void RunRows(float* x, int r0, int r1, int d, float* w, int k, float* bias, float* scores)
+    /// <param name="ldw">Floats from one probe vector to the next (d, or more for a padded copy; only the 3 x 8 tile
+    /// takes a padded copy).</param>
+    public static void RunRows(float* x, int r0, int r1, int d, float* w, int ldw, int k, float* bias, float* scores)
     {
-        if (k >= 8 && d % 16 == 0) { RunRowsBy3(x, r0, r1, d, w, d, k, bias, scores); return; }
+        if (UsesEightProbeTile(k, d)) { RunRowsBy3(x, r0, r1, d, w, ldw, k, bias, scores); return; }
         int r = r0;
         for (; r + 4 <= r1; r += 4)
         {
