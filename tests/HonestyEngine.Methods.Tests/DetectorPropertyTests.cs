@@ -116,12 +116,7 @@ public sealed class DetectorPropertyTests(EngineRuns runs)
     /// self-classification's on most of the same transcripts.</summary>
     [Fact]
     public void Few_shot_self_classification_grades_with_its_demonstrations()
-    {
-        var fewShot = Samples(Instructed, "self-classification-few-shot").ToDictionary(s => s.Sample + s.Split, s => s.Score!.Value);
-        var plain = Samples(Instructed, "self-classification").ToDictionary(s => s.Sample + s.Split, s => s.Score!.Value);
-        Assert.Equal(plain.Keys.Order(), fewShot.Keys.Order());
-        Assert.True(plain.Count(p => Math.Abs(p.Value - fewShot[p.Key]) > 1e-3) > plain.Count / 2);
-    }
+        => AssertMostScoresDiffer(Instructed, "self-classification-few-shot", "self-classification", 1e-3);
 
     /// <summary>honest-persona-self-classification (Wang et al.'s best self-report) is weak on every testbed at this
     /// size (docs/results.md: AUROC 0.24-0.83, CI covering 0.5 on most), because the honest-persona fine-tune of 16
@@ -129,11 +124,17 @@ public sealed class DetectorPropertyTests(EngineRuns runs)
     /// differ from plain self-classification's on the same transcripts.</summary>
     [Fact]
     public void Honest_persona_self_classification_grades_with_its_own_fine_tuned_model()
+        => AssertMostScoresDiffer(Instructed, "honest-persona-self-classification", "self-classification", 1e-6);
+
+    /// <summary>Both methods scored the same transcripts, and more than half of <paramref name="method"/>'s scores differ
+    /// from <paramref name="reference"/>'s by more than <paramref name="tolerance"/>.</summary>
+    private void AssertMostScoresDiffer(string testbed, string method, string reference, double tolerance)
     {
-        var persona = Samples(Instructed, "honest-persona-self-classification").ToDictionary(s => s.Sample + s.Split, s => s.Score!.Value);
-        var plain = Samples(Instructed, "self-classification").ToDictionary(s => s.Sample + s.Split, s => s.Score!.Value);
-        Assert.Equal(plain.Keys.Order(), persona.Keys.Order());
-        Assert.True(plain.Count(p => Math.Abs(p.Value - persona[p.Key]) > 1e-6) > plain.Count / 2);
+        var scores = Samples(testbed, method).ToDictionary(s => s.Sample + s.Split, s => s.Score!.Value);
+        var baseline = Samples(testbed, reference).ToDictionary(s => s.Sample + s.Split, s => s.Score!.Value);
+        Assert.Equal(baseline.Keys.Order(), scores.Keys.Order());
+        Assert.True(baseline.Count(p => Math.Abs(p.Value - scores[p.Key]) > tolerance) > baseline.Count / 2,
+            $"{method} vs {reference} on {testbed}: too few scores differ");
     }
 
     /// <summary>unrelated-questions (Pacchiardi et al.), on-policy (the paper's and the quick profile's row): the
