@@ -1,6 +1,7 @@
 using HonestyEngine.Abstractions;
 using HonestyEngine.Runtime.Inference;
 using HonestyEngine.Runtime.Models;
+using static HonestyEngine.Runtime.Tests.Inference.ReferenceRuns;
 
 namespace HonestyEngine.Runtime.Tests.Inference;
 
@@ -13,7 +14,6 @@ public class DecodeBatchTests
     private static readonly Lazy<TransformerModel> LlamaLora = new(() =>
         TransformerModel.Load(Fixtures.Model("llama-lora"), Path.Combine(Fixtures.Model("llama-lora"), "adapter")));
 
-    private static int[] Tokens(int seed, int n) { var r = new Random(seed); return Enumerable.Range(0, n).Select(_ => r.Next(512)).ToArray(); }
 
     public static TheoryData<string> Models => ["llama", "gemma2", "llama-lora"];
 

@@ -1,6 +1,7 @@
 using HonestyEngine.Abstractions;
 using HonestyEngine.Runtime.Inference;
 using HonestyEngine.Runtime.Models;
+using static HonestyEngine.Runtime.Tests.Inference.ReferenceRuns;
 
 namespace HonestyEngine.Runtime.Tests.Inference;
 
@@ -9,7 +10,6 @@ public class InferenceEngineTests
 {
     private static readonly Lazy<TransformerModel> Llama = new(() => TransformerModel.Load(Fixtures.Model("llama")));
     private static readonly Lazy<TransformerModel> Gemma = new(() => TransformerModel.Load(Fixtures.Model("gemma2")));
-    private static int[] Tokens(int seed, int n) { var r = new Random(seed); return Enumerable.Range(0, n).Select(_ => r.Next(512)).ToArray(); }
 
     [Fact]
     public void BatchOfDifferentLengthsEqualsOneByOne()
@@ -78,11 +78,7 @@ public class InferenceEngineTests
         var lp = engine.ContinuationLogProbs(prompt, conts);
         for (int i = 0; i < conts.Length; i++)
         {
-            var all = prompt.Concat(conts[i]).ToArray();
-            var logits = model.Forward(model.NewCache(), all, null, LogitsMode.All);
-            double expect = 0;
-            for (int t = 0; t < conts[i].Length; t++)
-                expect += HonestyEngine.Runtime.Numerics.Kernels.LogSoftmaxAt(logits.AsSpan((prompt.Length + t - 1) * 512, 512), conts[i][t]);
+            double expect = ReferenceRuns.ContinuationLogProb(model, prompt, conts[i]);
             Assert.Equal(expect, lp[i], 1e-4);
             Assert.True(lp[i] < 0);
         }

@@ -3,6 +3,7 @@ using HonestyEngine.Runtime.Handle;
 using HonestyEngine.Runtime.Inference;
 using HonestyEngine.Runtime.Models;
 using HonestyEngine.Runtime.Tests.Handle;
+using static HonestyEngine.Runtime.Tests.Inference.ReferenceRuns;
 
 namespace HonestyEngine.Runtime.Tests.Inference;
 
@@ -14,7 +15,6 @@ public class SharedPrefixTests
     private static readonly Lazy<TransformerModel> Llama = new(() => TransformerModel.Load(Fixtures.Model("llama")));
     private const int C = InferenceEngine.PrefillChunk;
 
-    private static int[] Tokens(int seed, int n) { var r = new Random(seed); return Enumerable.Range(0, n).Select(_ => r.Next(512)).ToArray(); }
 
     /// <summary>Prompts: a long shared head (not a chunk multiple), two of them sharing a second chunk more, one
     /// unrelated, one equal to another, and one shorter than a chunk.</summary>
@@ -111,11 +111,7 @@ public class SharedPrefixTests
         var lp = engine.ContinuationLogProbs(prompt, conts);
         for (int i = 0; i < conts.Length; i++)
         {
-            var all = prompt.Concat(conts[i]).ToArray();
-            var logits = model.Forward(model.NewCache(), all, null, LogitsMode.All);
-            double expect = 0;
-            for (int t = 0; t < conts[i].Length; t++)
-                expect += HonestyEngine.Runtime.Numerics.Kernels.LogSoftmaxAt(logits.AsSpan((prompt.Length + t - 1) * 512, 512), conts[i][t]);
+            double expect = ReferenceRuns.ContinuationLogProb(model, prompt, conts[i]);
             Assert.Equal(expect, lp[i], 1e-4);
         }
     }
