@@ -21,11 +21,9 @@ public sealed class PrefillFuzzing : IElicitor
 
     public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
     {
-        if (!double.IsFinite(LayerFraction) || LayerFraction < 0 || LayerFraction > 1)
-            throw new MethodInputException($"prefill-fuzzing: layer fraction {LayerFraction} is outside [0, 1]: the layer it names does not exist.");
         if (!(NoiseScale > 0) || !double.IsFinite(NoiseScale))
             throw new MethodInputException($"prefill-fuzzing: NoiseScale must be a positive number, got {NoiseScale}.");
-        int layer = context.CheckLayer((int)Math.Round(LayerFraction * (context.Model.Info.NumLayers - 1), MidpointRounding.AwayFromZero));
+        int layer = context.LayerAtFraction(LayerFraction, "prefill-fuzzing");
         string hook = HookNames.ResidPost(layer);
         var prefills = ElicitationInputs.Prefills(context, "prefill-fuzzing");
         var outcomes = new List<ElicitationOutcome>(items.Count);

@@ -23,7 +23,7 @@ public sealed class CcsProbe : IDetector
 
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
     {
-        int layer = ProbeInputs.ResolveLayer(context, LayerFraction);
+        int layer = context.LayerAtFraction(LayerFraction);
         var (pos, neg, truth) = ContrastPairs.Build(context);
         var xPos = ProbeInputs.ResidPost(context, pos, layer, "last");
         var xNeg = ProbeInputs.ResidPost(context, neg, layer, "last");

@@ -15,7 +15,7 @@ public sealed class LastTokenProbe : IDetector
 
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
     {
-        int layer = ProbeInputs.ResolveLayer(context, LayerFraction);
+        int layer = context.LayerAtFraction(LayerFraction);
         var (train, labels) = ProbeInputs.InstructedPairs(context);
         var probe = StandardizedLogistic.Fit(context.Compute, ProbeInputs.ResidPost(context, train, layer, "last"), labels);
         return probe.Score(context.Compute, ProbeInputs.ResidPost(context, transcripts, layer, "last"), "last-token-probe");

@@ -17,7 +17,7 @@ public sealed class LdaProbe : IDetector
 
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
     {
-        int layer = ProbeInputs.ResolveLayer(context, LayerFraction);
+        int layer = context.LayerAtFraction(LayerFraction);
         var (train, labels) = ProbeInputs.InstructedPairs(context);
         var x = ProbeInputs.ResidPost(context, train, layer, "mean");
         int d = x.RowLength;

@@ -18,7 +18,7 @@ public sealed class MahalanobisAnomaly : IDetector
 
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
     {
-        int layer = ProbeInputs.ResolveLayer(context, LayerFraction);
+        int layer = context.LayerAtFraction(LayerFraction);
         var control = ProbeInputs.IndicesOfSplit(transcripts, Splits.Control);
         if (control.Length < 4)
             throw new MethodInputException($"mahalanobis-anomaly needs at least 4 control transcripts of testbed '{context.Testbed.Info.Name}' as its reference set, got {control.Length}.");

@@ -22,7 +22,7 @@ public sealed class MassMeanProbe : IDetector
 
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
     {
-        int layer = ProbeInputs.ResolveLayer(context, LayerFraction);
+        int layer = context.LayerAtFraction(LayerFraction);
         var (train, labels) = ProbeInputs.InstructedPairs(context);
         var x = ProbeInputs.ResidPost(context, train, layer, "mean");
         var direction = Direction(context.Compute, x, labels, CovarianceCorrection);

@@ -7,16 +7,6 @@ namespace HonestyEngine.Plugins.Probes;
 /// which input is wrong, so the host fails only the cell.</summary>
 internal static class ProbeInputs
 {
-    /// <summary>Maps a depth fraction (0 = first block, 1 = last) to a layer index: round(f * (L - 1)).
-    /// Liars' Bench probes the 20th-percentile layer (0.2); Apollo a middle layer (0.5).</summary>
-    public static int ResolveLayer(MethodContext context, double fraction)
-    {
-        if (!double.IsFinite(fraction) || fraction < 0 || fraction > 1)
-            throw new MethodInputException($"Layer fraction {fraction} is outside [0, 1] (0 = first block, 1 = last block): the layer it names does not exist.");
-        int layers = context.Model.Info.NumLayers;
-        return context.CheckLayer((int)Math.Round(fraction * (layers - 1), MidpointRounding.AwayFromZero));
-    }
-
     /// <summary>The instructed honest/deceptive pairs (Apollo, RepE) as transcripts ending with the fixed
     /// response; labels are 1 = deceptive. Requires both classes.</summary>
     public static (List<Transcript> Transcripts, float[] Labels) InstructedPairs(MethodContext context)

@@ -28,7 +28,7 @@ public sealed class SaeFeatureDetector : IDetector
 
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
     {
-        int layer = ProbeInputs.ResolveLayer(context, LayerFraction);
+        int layer = context.LayerAtFraction(LayerFraction);
         string hook = HookNames.ResidPost(layer);
         var (train, labels) = ProbeInputs.InstructedPairs(context);
         var tokens = TrainingTokenActivations(context, train, hook, context.Profile == RunProfile.Quick ? MaxTrainingTokens / 4 : MaxTrainingTokens);

@@ -19,7 +19,7 @@ public sealed class UpperBoundProbe : IDetector
 
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
     {
-        int layer = ProbeInputs.ResolveLayer(context, LayerFraction);
+        int layer = context.LayerAtFraction(LayerFraction);
         var labelled = new List<int>();
         for (int i = 0; i < transcripts.Count; i++)
             if (context.PrivilegedLabels.ContainsKey(transcripts[i].Id) && transcripts[i].Split != Splits.Control) labelled.Add(i);

@@ -21,7 +21,7 @@ public sealed class Fuzzing : IIntervention
     {
         if (!(NoiseScale > 0) || !double.IsFinite(NoiseScale))
             throw new MethodInputException($"fuzzing: NoiseScale must be a positive number, got {NoiseScale}.");
-        int layer = SteeringSupport.MiddleLayer(context, LayerFraction, "fuzzing");
+        int layer = context.LayerAtFraction(LayerFraction, "fuzzing");
         string hook = HookNames.ResidPost(layer);
         if (items.Count == 0) return [];
         var prompts = items.Select(i => Prompt.Chat(SteeringSupport.Conversation(i, "fuzzing"))).ToList();

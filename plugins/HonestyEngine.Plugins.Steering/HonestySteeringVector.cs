@@ -19,7 +19,7 @@ public sealed class HonestySteeringVector : IIntervention
     public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
     {
         if (!double.IsFinite(Coefficient)) throw new MethodInputException($"honesty-steering-vector: Coefficient must be finite, got {Coefficient}.");
-        int layer = SteeringSupport.MiddleLayer(context, LayerFraction, "honesty-steering-vector");
+        int layer = context.LayerAtFraction(LayerFraction, "honesty-steering-vector");
         string hook = HookNames.ResidPost(layer);
         var vector = Vector(context, hook);
         var edit = HookSpec.Editing(new AddVectorEdit(hook, vector, (float)Coefficient, PositionSelector.All));

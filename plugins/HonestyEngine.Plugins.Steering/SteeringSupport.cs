@@ -2,16 +2,9 @@ using HonestyEngine.Abstractions;
 
 namespace HonestyEngine.Plugins.Steering;
 
-/// <summary>Layer resolution, activation statistics and hooked sampling shared by the steering interventions.</summary>
+/// <summary>Activation statistics and hooked sampling shared by the steering interventions.</summary>
 internal static class SteeringSupport
 {
-    public static int MiddleLayer(MethodContext context, double fraction, string method)
-    {
-        if (!double.IsFinite(fraction) || fraction < 0 || fraction > 1)
-            throw new MethodInputException($"{method}: layer fraction {fraction} is outside [0, 1]: the layer it names does not exist.");
-        return context.CheckLayer((int)Math.Round(fraction * (context.Model.Info.NumLayers - 1), MidpointRounding.AwayFromZero));
-    }
-
     public static IReadOnlyList<ChatMessage> Conversation(DatasetItem item, string method)
     {
         if (!item.Messages.Any(m => m.Role == "user"))

@@ -40,7 +40,7 @@ public sealed class ActivationOracle : IElicitor
     public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
     {
         if (Window < 1) throw new MethodInputException($"{Name}: window {Window} must be at least 1 token.");
-        int layer = LayerChoice.Resolve(context, LayerFraction, Name);
+        int layer = context.LayerAtFraction(LayerFraction, Name);
         string hook = HookNames.ResidPost(layer);
         var model = context.Model;
         var embeddings = model.TokenEmbeddings();

@@ -19,7 +19,7 @@ public sealed class ActivationTokenSimilarity : IElicitor
 
     public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
     {
-        int layer = LayerChoice.Resolve(context, LayerFraction, "activation-token-similarity");
+        int layer = context.LayerAtFraction(LayerFraction, "activation-token-similarity");
         var model = context.Model;
         string hook = HookNames.ResidPost(layer);
         var embeddings = model.TokenEmbeddings();

@@ -41,7 +41,7 @@ public sealed class ModelDiffing : IElicitor
         if (baseModel.Info.HiddenSize != model.Info.HiddenSize || baseModel.Info.VocabSize != model.Info.VocabSize || baseModel.Info.NumLayers != model.Info.NumLayers)
             throw new MethodInputException($"{Name}: base model '{baseModel.Info.Name}' ({baseModel.Info.NumLayers} layers, d = {baseModel.Info.HiddenSize}, vocab {baseModel.Info.VocabSize}) "
                 + $"does not match '{model.Info.Name}' ({model.Info.NumLayers} layers, d = {model.Info.HiddenSize}, vocab {model.Info.VocabSize}).");
-        int layer = LayerChoice.Resolve(context, LayerFraction, Name);
+        int layer = context.LayerAtFraction(LayerFraction, Name);
         string hook = HookNames.ResidPost(layer);
         var prompts = GenericText.Prompts(context, Name, MaxPrompts);
         int maxTokens = context.Profile == RunProfile.Quick ? MaxTokens / 4 : MaxTokens;

@@ -36,7 +36,7 @@ public sealed class SaeFeatureTokens : IElicitor
 
     public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
     {
-        int layer = LayerChoice.Resolve(context, LayerFraction, Name);
+        int layer = context.LayerAtFraction(LayerFraction, Name);
         string hook = HookNames.ResidPost(layer);
         var model = context.Model;
         var genericPrompts = GenericText.Prompts(context, Name, 1024);

@@ -31,6 +31,17 @@ public class MethodContext
     public IModelHandle Model => _model ??= Testbed.OpenModel();
     private IModelHandle? _model;
 
+    /// <summary>The layer at a fraction of depth, as methods give layers (plugins/README.md): round(f * (NumLayers - 1)),
+    /// 0 = first block, 1 = last; a fraction outside [0, 1] names no layer and is a clear error, prefixed with
+    /// <paramref name="method"/> when given.</summary>
+    public int LayerAtFraction(double fraction, string? method = null)
+    {
+        if (!double.IsFinite(fraction) || fraction < 0 || fraction > 1)
+            throw new MethodInputException((method is null ? "Layer" : $"{method}: layer") +
+                $" fraction {fraction} is outside [0, 1] (0 = first block, 1 = last block): the layer it names does not exist.");
+        return CheckLayer((int)Math.Round(fraction * (Model.Info.NumLayers - 1), MidpointRounding.AwayFromZero));
+    }
+
     /// <summary>Resolves a layer index and throws a clear error when it does not exist.</summary>
     public int CheckLayer(int layer)
     {

@@ -36,7 +36,7 @@ public class MahalanobisAnomalyTests
     private static double InSampleMeanDistance(Harness h, List<Transcript> control)
     {
         var ctx = h.DetectorContext();
-        var x = ProbeInputs.ResidPost(ctx, control, ProbeInputs.ResolveLayer(ctx, 0.5), "mean");
+        var x = ProbeInputs.ResidPost(ctx, control, ctx.LayerAtFraction(0.5), "mean");
         int n = x.Rows, d = x.RowLength;
         var mean = new double[d];
         for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += x.ReadRow(i)[j] / n;
