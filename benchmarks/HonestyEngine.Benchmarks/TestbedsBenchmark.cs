@@ -43,11 +43,6 @@ internal sealed class TestbedsBenchmark : IBenchmarkSuite
 
     private static string Trim(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 
-    /// <summary>The 1/5/15-minute load averages from /proc/loadavg, or "n/a" off Linux.</summary>
-    private static string LoadAverage()
-    {
-        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "n/a"; }
-        catch (UnauthorizedAccessException) { return "n/a"; }
-    }
+    /// <summary>The builder's own reading of /proc/loadavg (1/5/15 min), "n/a" off Linux.</summary>
+    private static string LoadAverage() => TestbedBuilder.LoadAverage() ?? "n/a";
 }
