@@ -70,7 +70,7 @@ internal sealed class ScoringBenchmark : IBenchmarkSuite
         Console.WriteLine($"{Trim(name, 52),-52} {k,6} {seconds * 1e3,9:F2} {gbps,8:F1} {gbps / readBw,10:F2}");
     }
 
-    private static string Trim(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
+    internal static string Trim(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 
     internal static string? ArgValue(string[] args, string name)
     {

@@ -35,13 +35,11 @@ internal sealed class TestbedsBenchmark : IBenchmarkSuite
         Console.WriteLine();
         Console.WriteLine($"{"stage",-40} {"status",-8} {"minutes",8}");
         foreach (var s in stages)
-            Console.WriteLine($"{Trim(s.Stage, 40),-40} {s.Status,-8} {(s.Seconds / 60).ToString("F2", CultureInfo.InvariantCulture),8}");
+            Console.WriteLine($"{ScoringBenchmark.Trim(s.Stage, 40),-40} {s.Status,-8} {(s.Seconds / 60).ToString("F2", CultureInfo.InvariantCulture),8}");
         Console.WriteLine($"{"total",-40} {"",-8} {minutes.ToString("F2", CultureInfo.InvariantCulture),8}   " +
                           $"= {(minutes / LimitMinutes).ToString("F2", CultureInfo.InvariantCulture)} of the {LimitMinutes:F0}-minute limit; load average after: {LoadAverage()}");
         return 0;
     }
-
-    private static string Trim(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 
     /// <summary>The builder's own reading of /proc/loadavg (1/5/15 min), "n/a" off Linux.</summary>
     private static string LoadAverage() => TestbedBuilder.LoadAverage() ?? "n/a";
