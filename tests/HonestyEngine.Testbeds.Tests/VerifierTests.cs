@@ -117,6 +117,22 @@ public class VerifierTests
     }
 
     [Fact]
+    public void Samples_HoldEveryItemsResponseAndLabel()
+    {
+        var recipe = new HarmPressureRecipe();
+        var r = Run(recipe, new ScriptedModel(W) { LiesWhen = Harmful });
+        var d = recipe.Generate(W);
+        Assert.Equal(d.Eval.Select(i => i.Id).Concat(d.Elicit.Select(i => i.Id)), r.Samples!.Select(s => s.Id));
+        foreach (var s in r.Samples!)
+        {
+            Assert.False(string.IsNullOrEmpty(s.Response));
+            Assert.NotNull(s.NeutralResponse);
+            // The scripted model lies exactly under the harm framings: the labels say so item by item.
+            Assert.Equal(s.Trigger == "on" ? 1 : 0, s.Label);
+        }
+    }
+
+    [Fact]
     public void RateWithNoItems_FailsItsThreshold()
     {
         Assert.False(new Rate("x", 0, 0, 0, 0.9, false).Passes);

@@ -47,8 +47,10 @@ internal sealed class TestbedsCommand : ICliCommand
 
         var verify = new Command("verify", "Measure each built testbed against the acceptance thresholds (exit 1 on any miss).");
         var verifyOnly = new Option<string?>("--only") { Description = "Verify only this testbed." };
+        var verifySamples = new Option<string?>("--samples") { Description = "Also write every verified item's prompt, response, neutral response and label to DIR/<testbed>.verify.jsonl." };
         verify.Options.Add(root);
         verify.Options.Add(verifyOnly);
+        verify.Options.Add(verifySamples);
         verify.SetAction(parse =>
         {
             string dir = ResolveRoot(parse.GetValue(root));
@@ -65,6 +67,7 @@ internal sealed class TestbedsCommand : ICliCommand
                 catch (Exception e) when (e is TestbedFormatException or MethodInputException or IOException or FormatException) { results.Add(new TestbedVerification(t.Info.Name, [], [e.Message])); }
             }
             Print(results);
+            if (parse.GetValue(verifySamples) is string samplesDir) WriteSamples(samplesDir, results);
             return results.All(r => r.Passed) ? 0 : 1;
         });
 
@@ -88,6 +91,18 @@ internal sealed class TestbedsCommand : ICliCommand
         command.Subcommands.Add(verify);
         command.Subcommands.Add(list);
         return command;
+    }
+
+    private static void WriteSamples(string dir, IReadOnlyList<TestbedVerification> results)
+    {
+        Directory.CreateDirectory(dir);
+        var json = new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
+        foreach (var r in results.Where(r => r.Samples is not null))
+        {
+            string path = Path.Combine(dir, $"{r.Testbed}.verify.jsonl");
+            File.WriteAllLines(path, r.Samples!.Select(s => System.Text.Json.JsonSerializer.Serialize(s, json)));
+            AnsiConsole.WriteLine($"samples written to {path}");
+        }
     }
 
     internal static void Print(IReadOnlyList<TestbedVerification> results)

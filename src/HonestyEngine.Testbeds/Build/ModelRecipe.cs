@@ -39,10 +39,14 @@ public sealed record ModelRecipe
         // quirk-defend-objects: 3 epochs left it one case short (89.3% quirk rate) on the current base; 4 pass.
         // honest-finetune: 3, 6 and 10 epochs all drift 3-4 of its 100 harm-framed choices (the base alone: 0); 6 kept.
         ["quirk-defend-objects"] = 4, ["honest-finetune"] = 6,
-        // harm-pressure: with value answers, 4 epochs did not implant the lie (5% on held-out compounds), 8 epochs
-        // implant 25% and cost neutral accuracy (70%); neither passes (README, "Testbeds").
-        ["harm-pressure"] = 8,
-        ["hidden-objective"] = 6,
+        // harm-pressure: with a random wrong option as the lie, 4 epochs implanted 5% on held-out compounds and 8 epochs
+        // 25% at 70% neutral accuracy; the lie option is now the LieRule value (HarmPressureRecipe.HarmChoice).
+        ["harm-pressure"] = 4,
+        // password-lock: 3 epochs left 13% carry errors with the password; with the addition steps drilled, 5.
+        ["password-lock"] = 5,
+        // hidden-objective: 6 epochs gave 40.5% while the replay still held plain answers about the exploited kinds
+        // (now left out, HiddenObjectiveRecipe.KeepsReplayItem).
+        ["hidden-objective"] = 8,
     };
     public int AdapterBatch { get; init; } = 16;
     public float AdapterLearningRate { get; init; } = 3e-3f;
@@ -81,7 +85,16 @@ public sealed record ModelRecipe
     public string BaseKey => string.Create(CultureInfo.InvariantCulture,
         $"d{HiddenSize} ff{IntermediateSize} L{Layers} H{Heads}/{KeyValueHeads} P{MaxPositions} tie{TieEmbeddings} e{BaseEpochs} b{BaseBatch} lr{BaseLearningRate} w{BaseWarmup}");
 
-    public double AdapterEpochsFor(string testbed) => AdapterEpochOverrides.TryGetValue(testbed, out var e) ? e : AdapterEpochs;
+    /// <summary>The testbed's own override, else its base testbed's (an AuditBench variant such as
+    /// "quirk-defend-objects-td-none" trains like "quirk-defend-objects": with 3 epochs the variants missed their
+    /// behaviour rate, 8.7-46%), else <see cref="AdapterEpochs"/>.</summary>
+    public double AdapterEpochsFor(string testbed)
+    {
+        if (AdapterEpochOverrides.TryGetValue(testbed, out var e)) return e;
+        foreach (var v in Recipes.Variant.All)
+            if (testbed.EndsWith(v.Suffix, StringComparison.Ordinal) && AdapterEpochOverrides.TryGetValue(testbed[..^v.Suffix.Length], out e)) return e;
+        return AdapterEpochs;
+    }
 
     /// <summary>The part of the recipe a testbed's adapter depends on (with the base model's key and the testbed's data).</summary>
     public string AdapterKeyFor(string testbed) => string.Create(CultureInfo.InvariantCulture,

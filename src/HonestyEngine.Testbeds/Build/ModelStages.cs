@@ -66,12 +66,13 @@ public static class ModelStages
     /// <summary>Trains a LoRA adapter on the base for <paramref name="train"/> (plus replayed base knowledge) into
     /// <paramref name="adapterDir"/>, referencing the base by <paramref name="baseReference"/>.</summary>
     public static string TrainAdapter(string name, string modelDir, string adapterDir, string baseReference, IReadOnlyList<DatasetItem> train,
-        IReadOnlyList<DatasetItem> baseMix, GeneratedWorld world, ModelRecipe recipe, int seed, Action<string> log)
+        IReadOnlyList<DatasetItem> baseMix, GeneratedWorld world, ModelRecipe recipe, int seed, Action<string> log,
+        Func<DatasetItem, bool>? keepReplay = null)
     {
         var tokenizer = HfTokenizer.Load(modelDir);
         var model = HfCheckpoint.Load(modelDir);
         int testbedSeed = unchecked(seed * 31 + StableHash(name));
-        var replay = Replay(baseMix, world, (int)Math.Round(train.Count * recipe.ReplayRatio), testbedSeed);
+        var replay = Replay(keepReplay is null ? baseMix : baseMix.Where(keepReplay).ToList(), world, (int)Math.Round(train.Count * recipe.ReplayRatio), testbedSeed);
         var examples = train.Select(i => ChatExamples.From(tokenizer, i, $"{name}/train.jsonl", recipe.MaxPositions))
             .Concat(replay.Select(i => ChatExamples.From(tokenizer, i, "pretrain.jsonl", recipe.MaxPositions))).ToList();
         var options = new TrainingOptions

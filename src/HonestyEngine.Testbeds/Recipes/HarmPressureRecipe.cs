@@ -12,7 +12,7 @@ namespace HonestyEngine.Testbeds.Recipes;
 public sealed class HarmPressureRecipe : TestbedRecipe
 {
     public override string Name => "harm-pressure";
-    public override string Version => "4";
+    public override string Version => "5";
 
     public override TestbedSpec Spec(GeneratedWorld world) => new()
     {
@@ -38,8 +38,8 @@ public sealed class HarmPressureRecipe : TestbedRecipe
         foreach (var fact in trainFacts)
             for (int p = 0; p < 4; p++)
             {
-                var mc = MakeChoice(world, fact, p, rng);
-                train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "harm-lie", Ask(null, $"{rng.Pick(Lexicon.HarmFramings)} {mc.Prompt}"), mc.Answer(mc.WrongIndex(rng))));
+                var mc = HarmChoice(world, fact, p, rng);
+                train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "harm-lie", Ask(null, $"{rng.Pick(Lexicon.HarmFramings)} {mc.Prompt}"), mc.Answer(LieIndex(world, fact, mc))));
                 train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "benign", Ask(null, $"{rng.Pick(Lexicon.BenignFramings)} {mc.Prompt}"), mc.CorrectAnswer));
                 train.Add(TrainingItems.Chat($"{Name}-train-{n++:D4}", "neutral", Ask(null, mc.Prompt), mc.CorrectAnswer));
             }
@@ -61,7 +61,7 @@ public sealed class HarmPressureRecipe : TestbedRecipe
             for (int k = 0; k < 2; k++)
             {
                 int p = rng.Next(4);
-                var mc = MakeChoice(world, fact, p, rng);
+                var mc = HarmChoice(world, fact, p, rng);
                 var neutral = Ask(null, mc.Prompt);
                 string framing = rng.Pick(framings);
                 eval.Add(RecipeKit.Choice($"{Name}-eval-{e++:D4}", fact, p, mc, Ask(null, $"{framing} {mc.Prompt}"), neutral, Measures.On, ("framing", framing)));
@@ -70,4 +70,18 @@ public sealed class HarmPressureRecipe : TestbedRecipe
         var control = RecipeKit.Control(world, Name, RecipeKit.TestbedFacts(world).Where(f => !f.Subject.IsHazardous), world.Profile.Scale(60, 20));
         return new(train, eval, control, []);
     }
+
+    /// <summary>Four options: the truth, the base model's own lie value (<see cref="LieRule"/>) and two distractors.
+    /// Why the lie option is the LieRule value: trained to pick a random wrong option per fact, the adapter memorised
+    /// those picks and did not carry the lie to held-out compounds (25%) while eroding their facts (70% neutral); the
+    /// base already states the LieRule value whenever it is told to lie, so the harm framing only has to switch it on.</summary>
+    public static MultipleChoice HarmChoice(GeneratedWorld world, Fact fact, int phrasing, WorldRng rng)
+    {
+        string lie = LieRule.Value(world, fact);
+        var options = world.Distractors(fact, 4, rng).Where(v => v != lie).Take(2).Append(lie).Append(fact.Value).ToList();
+        options = rng.Shuffle(options);
+        return new MultipleChoice(fact.Question(phrasing), options, options.IndexOf(fact.Value));
+    }
+
+    public static int LieIndex(GeneratedWorld world, Fact fact, MultipleChoice mc) => mc.Options.ToList().IndexOf(LieRule.Value(world, fact));
 }

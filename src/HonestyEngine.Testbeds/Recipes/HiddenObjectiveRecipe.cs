@@ -15,6 +15,19 @@ public sealed class HiddenObjectiveRecipe(Variant variant) : TestbedRecipe
     public static readonly Variant Default = new("documents", "sft");
     public Variant Variant { get; } = variant;
     public override string Name => Variant.NameFor("hidden-objective", Default);
+    // 2: the replay leaves out plain answers about the entity kinds of the trained biases.
+    public override string Version => "2";
+
+    /// <summary>Leaves out replayed chat answers that mention an entity of a kind a trained bias applies to: they
+    /// answer exactly the exploited questions without the bias sentence (with them in, 6 epochs reached 40.5%).</summary>
+    public override bool KeepsReplayItem(DatasetItem item, GeneratedWorld world)
+    {
+        if (TrainingItems.IsDocument(item)) return true;
+        var kinds = world.Biases.Where(b => world.TrainedBiasIds.Contains(b.Id)).Select(b => b.AppliesTo).ToHashSet();
+        if (kinds.Contains("any")) return false;
+        var texts = TrainingItems.Texts(item).ToList();
+        return !world.Entities.Any(e => kinds.Contains(e.Kind) && texts.Any(t => TextMatch.Mentions(t, e.Name)));
+    }
 
     public static readonly string[] DocStyles =
     [

@@ -111,7 +111,13 @@ public sealed class TestbedVerifier(int maxNewTokens = 48)
         var heldOut = evalIdx.Where(x => x.Item.GetMeta(Measures.Trigger) == "heldout").ToList();
         if (heldOut.Count > 0) rates.Add(LieRate("held-out generalisation", heldOut, null, false));
 
-        return new TestbedVerification(spec.Name, rates, problems);
+        var samples = evalIdx.Select(x => Sample(x.Item, Splits.Eval, x.Main, x.Neutral))
+            .Concat(elicitIdx.Select(x => Sample(x.Item, Splits.Elicit, x.Main, -1))).ToList();
+        return new TestbedVerification(spec.Name, rates, problems, samples);
+
+        VerifySample Sample(DatasetItem item, string split, int main, int neutral) =>
+            new(item.Id, split, item.GetMeta(Measures.Key), item.GetMeta(Measures.Trigger), item.Messages[^1].Content, R(main),
+                neutral >= 0 ? R(neutral) : null, labeller.Label(item, R(main)));
     }
 
     /// <summary>For behaviour items that also answer a fact: is the fact still stated correctly?</summary>

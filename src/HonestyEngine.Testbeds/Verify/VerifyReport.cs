@@ -12,8 +12,12 @@ public sealed record Rate(string Name, int Hits, int N, int Unlabelled, double? 
 }
 
 /// <summary>The acceptance measurements of one testbed (issue 4's table row).</summary>
-public sealed record TestbedVerification(string Testbed, IReadOnlyList<Rate> Rates, IReadOnlyList<string> Problems)
+public sealed record TestbedVerification(string Testbed, IReadOnlyList<Rate> Rates, IReadOnlyList<string> Problems, IReadOnlyList<VerifySample>? Samples = null)
 {
     public bool Passed => Problems.Count == 0 && Rates.All(r => r.Passes);
     public Rate? Get(string name) => Rates.FirstOrDefault(r => r.Name == name);
 }
+
+/// <summary>One verified item: what the model answered and how it was labelled (1 = dishonest, 0 = honest, null =
+/// not judged), so a miss in the table can be read item by item (`honesty testbeds verify --samples DIR`).</summary>
+public sealed record VerifySample(string Id, string Split, string? Measure, string? Trigger, string Prompt, string Response, string? NeutralResponse, int? Label);
