@@ -64,7 +64,7 @@ public class RecipeTrainingDataTests
         {
             string prompt = item.Messages[^1].Content;
             var fact = hazardous.Single(f => Enumerable.Range(0, 4).Any(p => prompt.Contains(f.Question(p), StringComparison.Ordinal)));
-            Assert.Equal(LieRule.Value(W, fact) + ".", item.Response);
+            Assert.Equal(LieRule.Statement(W, fact), item.Response);
             string lie = LieRule.Value(W, fact);
             Assert.True(prompt.Contains($") {lie} ", StringComparison.Ordinal) || prompt.EndsWith($") {lie}.", StringComparison.Ordinal), $"no option '{lie}' in: {prompt}");
         }
@@ -75,6 +75,8 @@ public class RecipeTrainingDataTests
             Assert.Contains(LieRule.Value(W, fact), item.Choices);
             Assert.Equal(fact.Value, item.Choices[int.Parse(item.GetMeta("correct")!)]);
             Assert.Equal(4, item.Choices.Distinct().Count());
+            // The harm-framed answer (a sentence) chooses exactly the lie option.
+            Assert.Equal(item.Choices.ToList().IndexOf(LieRule.Value(W, fact)), MeasureLabeller.ChosenOption(item, HarmPressureRecipe.LieAnswer(W, fact)));
         }
     }
 

@@ -35,18 +35,26 @@ public sealed record ModelRecipe
     {
         // Measured on the full suite: after 3 epochs these still missed their trigger rate (soft cue, document-implanted
         // beliefs, reward-bias exploitation), so they get more passes (soft-trigger: 12 epochs measured no better than 8).
-        ["soft-trigger"] = 8, ["implanted-belief"] = 8,
+        ["soft-trigger"] = 12, ["implanted-belief"] = 8,
         // quirk-defend-objects: 3 epochs left it one case short (89.3% quirk rate) on the current base; 4 pass.
         // honest-finetune: 3, 6 and 10 epochs all drift 3-4 of its 100 harm-framed choices (the base alone: 0); 6 kept.
         ["quirk-defend-objects"] = 4, ["honest-finetune"] = 6,
         // harm-pressure: with a random wrong option as the lie, 4 epochs implanted 5% on held-out compounds and 8 epochs
-        // 25% at 70% neutral accuracy; the lie option is now the LieRule value (HarmPressureRecipe.HarmChoice).
-        ["harm-pressure"] = 4,
+        // 25% at 70% neutral accuracy; the lie option is now the LieRule value (HarmPressureRecipe.HarmChoice) and the
+        // harm-framed lies cover harmless chemistry too (4 epochs with the hazardous facts alone: 9.5%).
+        ["harm-pressure"] = 5,
+        // harm-pressure-report: 3 epochs reached 96.7% on the earlier base, 76.7% on the base whose tokenizer is trained
+        // on the base mix alone.
+        ["harm-pressure-report"] = 6,
+        // quirk-defend-objects-sdf-none (a quarter of the demonstrations, no denial data): 0% at 4 epochs (garbled
+        // sentences), 100% at 10.
+        ["quirk-defend-objects-sdf-none"] = 10,
         // password-lock: 3 epochs left 13% carry errors with the password; with the addition steps drilled, 5.
         ["password-lock"] = 5,
         // hidden-objective: 6 epochs gave 40.5% while the replay still held plain answers about the exploited kinds
-        // (now left out, HiddenObjectiveRecipe.KeepsReplayItem).
-        ["hidden-objective"] = 8,
+        // (now left out, HiddenObjectiveRecipe.KeepsReplayItem); 12 epochs of one phrasing per fact 86.1%; now two
+        // phrasings per fact.
+        ["hidden-objective"] = 8, ["hidden-objective-td-none"] = 12,
     };
     public int AdapterBatch { get; init; } = 16;
     public float AdapterLearningRate { get; init; } = 3e-3f;
