@@ -47,8 +47,24 @@ public static class PropertyRuns
     public const double StrongNoise = 4.0;
     public const double StrongCoefficient = 64.0;
 
-    public static RunSummary DetectorRun(this EngineRuns runs, string testbed) =>
-        testbed == Taboo ? runs.TabooDetectors() : runs.InstructedDetectors();
+    /// <summary>Two AuditBench quirk variants on which the report shows the self-report detectors, the last-token
+    /// probe and CCS separating (on taboo and instructed-deception of the current suite they do not).</summary>
+    public const string QuirkTranscripts = "quirk-defend-objects-td-none", QuirkDocuments = "quirk-defend-objects-sdf-none";
+
+    private static readonly Dictionary<string, string[]> SubsetDetectors = new()
+    {
+        [QuirkTranscripts] = ["self-classification-grading-yourself", "llm-as-judge", "last-token-probe", "ccs"],
+        [QuirkDocuments] = ["self-classification"],
+    };
+
+    public static RunSummary DetectorRun(this EngineRuns runs, string testbed) => testbed switch
+    {
+        Taboo => runs.TabooDetectors(),
+        Instructed => runs.InstructedDetectors(),
+        _ when SubsetDetectors.TryGetValue(testbed, out var methods) =>
+            runs.Run(testbed + "-detectors", [testbed], () => methods.Select(runs.Method).ToList(), DetectorItems),
+        _ => throw new ArgumentException($"No detector run is defined for testbed '{testbed}'."),
+    };
 
     private static IReadOnlyList<MethodDescriptor> Detectors(EngineRuns runs) =>
     [
