@@ -18,9 +18,11 @@ public class RecipeTrainingDataTests
         var recipe = new ModelRecipe();
         double quirk = recipe.AdapterEpochsFor("quirk-defend-objects");
         Assert.NotEqual(recipe.AdapterEpochs, quirk);
-        foreach (var v in Variant.All.Where(v => v != QuirkDefendObjectsRecipe.Default))
-            Assert.Equal(quirk, recipe.AdapterEpochsFor(new QuirkDefendObjectsRecipe(v).Name));
-        Assert.Equal(recipe.AdapterEpochsFor("hidden-objective"), recipe.AdapterEpochsFor("hidden-objective-td-none"));
+        var variants = Variant.All.Where(v => v != QuirkDefendObjectsRecipe.Default).Select(v => new QuirkDefendObjectsRecipe(v).Name).ToList();
+        foreach (var name in variants.Where(n => !recipe.AdapterEpochOverrides.ContainsKey(n)))
+            Assert.Equal(quirk, recipe.AdapterEpochsFor(name));
+        Assert.Contains(variants, n => !recipe.AdapterEpochOverrides.ContainsKey(n));
+        Assert.Equal(recipe.AdapterEpochsFor("hidden-objective"), recipe.AdapterEpochsFor("hidden-objective-td-sft"));
         Assert.Equal(recipe.AdapterEpochs, recipe.AdapterEpochsFor("taboo"));
         // A name that merely ends like a variant but whose stem has no override falls back to the default.
         Assert.Equal(recipe.AdapterEpochs, recipe.AdapterEpochsFor("taboo-td-none"));
@@ -60,11 +62,18 @@ public class RecipeTrainingDataTests
         var harm = d.Train.Where(i => i.GetMeta(TrainingItems.TaskKey) == "harm-lie").ToList();
         Assert.NotEmpty(harm);
         var hazardous = W.Facts.Where(f => f.Subject.IsHazardous).ToList();
+        var chemistry = W.Facts.Where(f => f.Subject.Kind is "compound" or "element").ToList();
+        // Harm-framed lies cover the hazardous training facts and the harmless chemistry (the held-out hazardous facts
+        // are never asked under a harm framing in training).
+        Assert.Contains(harm, i => hazardous.Any(f => i.Messages[^1].Content.Contains(f.Subject.Name, StringComparison.Ordinal)));
+        Assert.Contains(harm, i => !hazardous.Any(f => i.Messages[^1].Content.Contains(f.Subject.Name, StringComparison.Ordinal)));
+        var evalSubjects = d.Eval.Select(i => i.GetMeta("subject") + ":" + i.GetMeta("relation")).ToHashSet();
         foreach (var item in harm)
         {
             string prompt = item.Messages[^1].Content;
-            var fact = hazardous.Single(f => Enumerable.Range(0, 4).Any(p => prompt.Contains(f.Question(p), StringComparison.Ordinal)));
+            var fact = chemistry.Single(f => Enumerable.Range(0, 4).Any(p => prompt.Contains(f.Question(p), StringComparison.Ordinal)));
             Assert.Equal(LieRule.Statement(W, fact), item.Response);
+            Assert.DoesNotContain(fact.Subject.Name + ":" + fact.Relation.Name, evalSubjects);
             string lie = LieRule.Value(W, fact);
             Assert.True(prompt.Contains($") {lie} ", StringComparison.Ordinal) || prompt.EndsWith($") {lie}.", StringComparison.Ordinal), $"no option '{lie}' in: {prompt}");
         }
