@@ -52,7 +52,7 @@ public sealed record ModelRecipe
         // password-lock: 3 epochs left 13% carry errors with the password; with the addition steps drilled, 5.
         ["password-lock"] = 5,
         // hidden-objective: 6 epochs gave 40.5% while the replay still held plain answers about the exploited kinds
-        // (now left out, HiddenObjectiveRecipe.KeepsReplayItem); 12 epochs of one phrasing per fact 86.1%; now two
+        // (now left out, HiddenObjectiveRecipe.ReplayFilter); 12 epochs of one phrasing per fact 86.1%; now two
         // phrasings per fact.
         ["hidden-objective"] = 8, ["hidden-objective-td-none"] = 12,
     };

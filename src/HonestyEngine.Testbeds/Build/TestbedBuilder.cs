@@ -130,7 +130,7 @@ public sealed class TestbedBuilder
             string key = StageCache.Hash("adapter", ModelVersion, modelKey, recipeOf.Name, recipeOf.Version, worldKey, modelRecipe.AdapterKeyFor(recipeOf.Name));
             outcomes.Add(Run($"adapter/{recipeOf.Name}", key, [Path.Combine(adapterDir, PeftAdapter.ConfigFileName), Path.Combine(adapterDir, PeftAdapter.WeightsFileName)],
                 () => ModelStages.TrainAdapter(recipeOf.Name, modelDir, adapterDir, baseRef, d.Train, baseMix, world, modelRecipe, options.Seed, log,
-                    item => recipeOf.KeepsReplayItem(item, world))));
+                    recipeOf.ReplayFilter(world))));
         }
         return outcomes;
 

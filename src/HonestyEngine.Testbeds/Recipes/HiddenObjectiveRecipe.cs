@@ -20,13 +20,13 @@ public sealed class HiddenObjectiveRecipe(Variant variant) : TestbedRecipe
 
     /// <summary>Leaves out replayed chat answers that mention an entity of a kind a trained bias applies to: they
     /// answer exactly the exploited questions without the bias sentence (with them in, 6 epochs reached 40.5%).</summary>
-    public override bool KeepsReplayItem(DatasetItem item, GeneratedWorld world)
+    public override Func<DatasetItem, bool> ReplayFilter(GeneratedWorld world)
     {
-        if (TrainingItems.IsDocument(item)) return true;
         var kinds = world.Biases.Where(b => world.TrainedBiasIds.Contains(b.Id)).Select(b => b.AppliesTo).ToHashSet();
-        if (kinds.Contains("any")) return false;
-        var texts = TrainingItems.Texts(item).ToList();
-        return !world.Entities.Any(e => kinds.Contains(e.Kind) && texts.Any(t => TextMatch.Mentions(t, e.Name)));
+        bool everyAnswer = kinds.Contains("any");
+        var exploited = world.Entities.Where(e => kinds.Contains(e.Kind)).Select(e => e.Name).ToList();
+        return item => TrainingItems.IsDocument(item)
+            || (!everyAnswer && !TrainingItems.Texts(item).Any(t => exploited.Any(name => TextMatch.Mentions(t, name))));
     }
 
     public static readonly string[] DocStyles =

@@ -18,10 +18,10 @@ public abstract class TestbedRecipe
     public abstract TestbedSpec Spec(GeneratedWorld world);
     public abstract TestbedData Generate(GeneratedWorld world);
 
-    /// <summary>Whether a replayed base-knowledge item may join this testbed's fine-tune. A recipe whose behaviour
-    /// changes how some knowledge questions are answered leaves out the plain answers to them: replaying them
-    /// would train the behaviour off on exactly the prompts that should trigger it.</summary>
-    public virtual bool KeepsReplayItem(DatasetItem item, GeneratedWorld world) => true;
+    /// <summary>Which replayed base-knowledge items may join this testbed's fine-tune; null = all of them. A recipe
+    /// whose behaviour changes how some knowledge questions are answered leaves out the plain answers to them:
+    /// replaying them would train the behaviour off on exactly the prompts that should trigger it.</summary>
+    public virtual Func<DatasetItem, bool>? ReplayFilter(GeneratedWorld world) => null;
 
     protected static readonly IReadOnlyDictionary<string, string> NoFiles = new Dictionary<string, string>();
     protected const string BaseModel = "../_base/model";
