@@ -9,11 +9,16 @@ namespace HonestyEngine.Benchmarks;
 /// <summary>Probe training: our L-BFGS logistic regression (CPU backend) against scikit-learn's
 /// LogisticRegression(solver="lbfgs") on the same data, same objective and same stopping rules
 /// (C = 1 / (n L2); sklearn's tol on the summed gradient = our Tolerance * n; scipy's relative-decrease
-/// test in both). Prints fit time, iterations, accuracy and the final objective of each, and the speed-up.</summary>
+/// test in both). Prints fit time, iterations, accuracy and the final objective of each, and the speed-up.
+/// Each size runs twice: x as float32, then x rounded to bfloat16 (the dtype models run and export activations in;
+/// the engine reads it as stored, and scikit-learn gets exactly the same values as float32, converted to float64
+/// as it always does).</summary>
 internal sealed class LogisticBenchmark : IBenchmarkSuite
 {
     public string Name => "logistic";
-    public string Description => "logistic-regression probe training vs scikit-learn; args: [--sizes 20000x1024,100000x4096] [--l2 1e-3] [--max-iter 1000] [--threads T]";
+    public string Description => "logistic-regression probe training vs scikit-learn; args: [--sizes 20000x1024,100000x4096] [--formats f32,bf16] [--l2 1e-3] [--max-iter 1000] [--threads T]";
+
+    private const double SklearnTol = 1e-4; // sklearn's default
 
     public int Run(string[] args)
     {
@@ -22,7 +27,12 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
         double l2 = double.Parse(ScoringBenchmark.ArgValue(args, "--l2") ?? "1e-3", System.Globalization.CultureInfo.InvariantCulture);
         int maxIter = ScoringBenchmark.IntArg(args, "--max-iter", 1000);
         int threads = ScoringBenchmark.IntArg(args, "--threads", Environment.ProcessorCount);
-        const double SklearnTol = 1e-4; // sklearn's default
+        var formats = (ScoringBenchmark.ArgValue(args, "--formats") ?? "f32,bf16").Split(',');
+        if (formats.Any(f => f is not ("f32" or "bf16")))
+        {
+            Console.Error.WriteLine($"--formats takes f32 and/or bf16, got '{string.Join(",", formats)}'.");
+            return 2;
+        }
         Console.WriteLine($"Logistic regression: L2 = {l2} (sklearn C = 1/(n_train L2)), sklearn tol = {SklearnTol}, max_iter = {maxIter}, " +
                           $"{threads} threads; OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}");
         int status = 0;
@@ -30,59 +40,81 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
         {
             int nTrain = n * 4 / 5;
             var (x, y) = Generate(n, d, seed: n + d);
-            var compute = new CpuActivationCompute(threads);
-            if (args.Contains("--trace")) compute.Trace = Console.WriteLine;
-            var options = new LogisticOptions(L2: l2, MaxIterations: maxIter, Tolerance: SklearnTol / nTrain);
-            // Warm the JIT on a small slice first, as sklearn's timing starts after its imports.
-            compute.FitLogistic(x.AsSpan(0, 512 * d), 512, d, y.AsSpan(0, 512), options with { MaxIterations = 3 });
-            PrintPassSpeed(x, y, nTrain, d, threads);
-            var xTrain = x.AsSpan(0, nTrain * d);
-            var yTrain = y.AsSpan(0, nTrain);
-            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-            var sw = Stopwatch.StartNew();
-            var model = compute.FitLogistic(xTrain, nTrain, d, yTrain, options);
-            double ours = sw.Elapsed.TotalSeconds;
-            double oursCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-            var fit = compute.LastFit!;
-            double oursTrainAcc = Accuracy(x, y, 0, nTrain, d, model), oursTestAcc = Accuracy(x, y, nTrain, n, d, model);
-
-            string dir = Path.Combine(Path.GetTempPath(), "he-logistic-" + Guid.NewGuid().ToString("N")[..8]);
-            Directory.CreateDirectory(dir);
-            try
+            foreach (var format in formats)
             {
-                string xPath = Path.Combine(dir, "x.f32"), yPath = Path.Combine(dir, "y.u8");
-                using (var fs = File.Create(xPath)) fs.Write(MemoryMarshal.AsBytes(x.AsSpan()));
-                File.WriteAllBytes(yPath, y.Select(v => (byte)v).ToArray());
-                double c = 1.0 / (nTrain * l2);
-                var sk = RunSklearn(xPath, yPath, n, d, nTrain, c, maxIter, SklearnTol, threads);
-                if (sk is null) { status = 1; continue; }
-                double skSeconds = sk.Value.GetProperty("fit_seconds").GetDouble();
-                Console.WriteLine();
-                Console.WriteLine($"{n} x {d} ({nTrain} train / {n - nTrain} test rows), sklearn {sk.Value.GetProperty("sklearn").GetString()}:");
-                Console.WriteLine($"  {"",-22} {"fit s",9} {"cpu s",7} {"iters",6} {"train acc",10} {"test acc",9} {"objective",14}");
-                Console.WriteLine($"  {"engine (cpu L-BFGS)",-22} {ours,9:F2} {oursCpu,7:F2} {fit.Iterations,6} {oursTrainAcc,10:F4} {oursTestAcc,9:F4} {fit.Objective,14:G9}  ({fit.StopReason}, {fit.Evaluations} evals)");
-                double skCpu = sk.Value.GetProperty("cpu_seconds").GetDouble();
-                Console.WriteLine($"  {"scikit-learn lbfgs",-22} {skSeconds,9:F2} {skCpu,7:F2} {sk.Value.GetProperty("n_iter").GetInt32(),6} " +
-                                  $"{sk.Value.GetProperty("train_accuracy").GetDouble(),10:F4} {sk.Value.GetProperty("test_accuracy").GetDouble(),9:F4} " +
-                                  $"{sk.Value.GetProperty("objective").GetDouble(),14:G9}  (converged: {sk.Value.GetProperty("converged").GetBoolean()})");
-                Console.WriteLine($"  speed-up: {skSeconds / ours:F1}x wall, {skCpu / oursCpu:F1}x cpu time (target >= 5x); objective difference engine - sklearn: {fit.Objective - sk.Value.GetProperty("objective").GetDouble():G3}");
-            }
-            finally
-            {
-                Directory.Delete(dir, recursive: true);
+                BFloat16[]? xBf16 = null;
+                if (format == "bf16")
+                {
+                    // From here on x holds the bfloat16 values widened: sklearn and the accuracies see what the engine fits.
+                    xBf16 = new BFloat16[x.Length];
+                    BFloat16.FromSingle(x, xBf16);
+                    BFloat16.ToSingle(xBf16, x);
+                }
+                status |= RunOne(x, xBf16, y, n, d, nTrain, l2, maxIter, threads, args.Contains("--trace"));
             }
         }
         return status;
     }
 
+    private static int RunOne(float[] x, BFloat16[]? xBf16, float[] y, int n, int d, int nTrain, double l2, int maxIter, int threads, bool trace)
+    {
+        string format = xBf16 is null ? "float32" : "bfloat16";
+        var compute = new CpuActivationCompute(threads);
+        if (trace) compute.Trace = Console.WriteLine;
+        var options = new LogisticOptions(L2: l2, MaxIterations: maxIter, Tolerance: SklearnTol / nTrain);
+        Func<LinearModel> fit = xBf16 is null
+            ? () => compute.FitLogistic(x.AsSpan(0, nTrain * d), nTrain, d, y.AsSpan(0, nTrain), options)
+            : () => compute.FitLogistic(xBf16.AsSpan(0, nTrain * d), nTrain, d, y.AsSpan(0, nTrain), options);
+        // Warm the JIT on a small slice first, as sklearn's timing starts after its imports.
+        if (xBf16 is null) compute.FitLogistic(x.AsSpan(0, 512 * d), 512, d, y.AsSpan(0, 512), options with { MaxIterations = 3 });
+        else compute.FitLogistic(xBf16.AsSpan(0, 512 * d), 512, d, y.AsSpan(0, 512), options with { MaxIterations = 3 });
+        PrintPassSpeed(x, xBf16, y, nTrain, d, threads);
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        var model = fit();
+        double ours = sw.Elapsed.TotalSeconds;
+        double oursCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        var result = compute.LastFit!;
+        double oursTrainAcc = Accuracy(x, y, 0, nTrain, d, model), oursTestAcc = Accuracy(x, y, nTrain, n, d, model);
+
+        string dir = Path.Combine(Path.GetTempPath(), "he-logistic-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string xPath = Path.Combine(dir, "x.f32"), yPath = Path.Combine(dir, "y.u8");
+            using (var fs = File.Create(xPath)) fs.Write(MemoryMarshal.AsBytes(x.AsSpan()));
+            File.WriteAllBytes(yPath, y.Select(v => (byte)v).ToArray());
+            double c = 1.0 / (nTrain * l2);
+            var sk = RunSklearn(xPath, yPath, n, d, nTrain, c, maxIter, SklearnTol, threads);
+            if (sk is null) return 1;
+            double skSeconds = sk.Value.GetProperty("fit_seconds").GetDouble();
+            Console.WriteLine();
+            Console.WriteLine($"{n} x {d} {format} ({nTrain} train / {n - nTrain} test rows), sklearn {sk.Value.GetProperty("sklearn").GetString()}:");
+            Console.WriteLine($"  {"",-22} {"fit s",9} {"cpu s",7} {"iters",6} {"train acc",10} {"test acc",9} {"objective",14}");
+            Console.WriteLine($"  {"engine (cpu L-BFGS)",-22} {ours,9:F2} {oursCpu,7:F2} {result.Iterations,6} {oursTrainAcc,10:F4} {oursTestAcc,9:F4} {result.Objective,14:G9}  ({result.StopReason}, {result.Evaluations} evals)");
+            double skCpu = sk.Value.GetProperty("cpu_seconds").GetDouble();
+            Console.WriteLine($"  {"scikit-learn lbfgs",-22} {skSeconds,9:F2} {skCpu,7:F2} {sk.Value.GetProperty("n_iter").GetInt32(),6} " +
+                              $"{sk.Value.GetProperty("train_accuracy").GetDouble(),10:F4} {sk.Value.GetProperty("test_accuracy").GetDouble(),9:F4} " +
+                              $"{sk.Value.GetProperty("objective").GetDouble(),14:G9}  (converged: {sk.Value.GetProperty("converged").GetBoolean()})");
+            Console.WriteLine($"  speed-up: {skSeconds / ours:F1}x wall, {skCpu / oursCpu:F1}x cpu time (target >= 5x); objective difference engine - sklearn: {result.Objective - sk.Value.GetProperty("objective").GetDouble():G3}");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>One loss+gradient evaluation (a pass over the training rows) in GB/s of x read, against the
     /// read bandwidth of a plain sum loop over the same rows, alternating so both see the same machine load: how close the pass is to its memory bound.</summary>
-    private static unsafe void PrintPassSpeed(float[] x, float[] y, int nTrain, int d, int threads)
+    private static unsafe void PrintPassSpeed(float[] x, BFloat16[]? xBf16, float[] y, int nTrain, int d, int threads)
     {
         double pass = double.MaxValue, read = 0;
-        fixed (float* px = x) fixed (float* py = y)
+        fixed (float* px = x) fixed (BFloat16* pxb = xBf16) fixed (float* py = y)
         {
-            var loss = new HonestyEngine.Compute.Logistic.CpuLogisticLoss(px, py, nTrain, d, threads);
+            HonestyEngine.Compute.Logistic.ILogisticLoss loss = xBf16 is null
+                ? new HonestyEngine.Compute.Logistic.CpuLogisticLoss<HonestyEngine.Compute.Logistic.Float32Rows>(px, py, nTrain, d, threads)
+                : new HonestyEngine.Compute.Logistic.CpuLogisticLoss<HonestyEngine.Compute.Logistic.BFloat16Rows>(pxb, py, nTrain, d, threads);
             var w = new double[d];
             var g = new double[d];
             for (int j = 0; j < d; j++) w[j] = 0.01 * Math.Sin(j);
@@ -92,8 +124,8 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
                 pass = Math.Min(pass, BandwidthProbe.BestSeconds(() => loss.Evaluate(w, 0.1, g, out _), repeats: 1));
             }
         }
-        double gbps = (double)nTrain * d * 4 / pass / 1e9;
-        Console.WriteLine($"  {nTrain} x {d}: one loss+gradient pass (best of 9) {pass * 1e3:F2} ms = {gbps:F1} GB/s of x; read bandwidth (sum loop over x, alternating) {read:F1} GB/s ({gbps / read:F2} of it)");
+        double gbps = (double)nTrain * d * (xBf16 is null ? 4 : 2) / pass / 1e9;
+        Console.WriteLine($"  {nTrain} x {d} {(xBf16 is null ? "float32" : "bfloat16")}: one loss+gradient pass (best of 9) {pass * 1e3:F2} ms = {gbps:F1} GB/s of x; read bandwidth (sum loop over x, alternating) {read:F1} GB/s ({gbps / read:F2} of it)");
     }
 
     private static JsonElement? RunSklearn(string xPath, string yPath, int n, int d, int nTrain, double c, int maxIter, double tol, int threads)

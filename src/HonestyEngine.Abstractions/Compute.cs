@@ -20,6 +20,10 @@ public interface IActivationCompute
     void Gram(ReadOnlySpan<float> x, int n, int d, Span<float> gram);
     /// <summary>L2-regularised logistic regression on labels y in {0, 1}.</summary>
     LinearModel FitLogistic(ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options);
+    /// <summary>The same fit on bfloat16 activations, read as stored (e.g. exported from a model that ran in bf16):
+    /// each pass over x reads half the bytes. The arithmetic is float32 as for float32 x, so the result equals the
+    /// float32 fit on the widened values up to rounding.</summary>
+    LinearModel FitLogistic(ReadOnlySpan<BFloat16> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options);
     /// <summary>For each query row, the k rows of <paramref name="matrix"/> [v, d] with the highest dot product
     /// (cosine if <paramref name="cosine"/>); indices and values are [q, k], best first.</summary>
     void TopK(ReadOnlySpan<float> queries, int q, int d, ReadOnlySpan<float> matrix, int v, int k, bool cosine, Span<int> indices, Span<float> values);

@@ -43,6 +43,32 @@ public class ActivationImportTests
     }
 
     [Fact]
+    public void Bf16_exports_are_served_as_stored_to_the_bfloat16_fit()
+    {
+        using var dir = new TempDir();
+        int n = 40, d = 6;
+        var values = Data.Gaussian(n * d, 5, scale: 2f);
+        for (int i = 0; i < n; i++) values[i * d] += i % 2 == 0 ? 3 : -3; // column 0 separates the labels
+        var lines = Enumerable.Range(0, n).Select(i => $"{{\"id\":\"s{i}\",\"label\":{1 - i % 2}}}").ToArray();
+        var (t, l) = Write(dir, n, d, layer5: values, labelLines: lines, dtype: "BF16");
+        using var imp = ImportedActivations.Open(t, l);
+        using (var stored = SafeTensorsFile.Open(t))
+            Assert.Equal(stored.GetBytes("layer_5").ToArray(),
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(imp.LayerBFloat16(5).AsSpan()).ToArray());
+        var y = imp.Rows.Select(r => (float)r.Label!.Value).ToArray();
+        var model = new Cpu.CpuActivationCompute().FitLogistic(imp.LayerBFloat16(5), n, d, y, new LogisticOptions(L2: 1e-2));
+        var same = new Cpu.CpuActivationCompute().FitLogistic(imp.Layer(5).Data, n, d, y, new LogisticOptions(L2: 1e-2));
+        Assert.True(model.Weights[0] > 0.5f, $"column 0 weight {model.Weights[0]}");
+        for (int j = 0; j < d; j++) Assert.Equal(same.Weights[j], model.Weights[j], 4);
+
+        using var dir32 = new TempDir();
+        var f32 = Write(dir32, n, d, layer5: values, labelLines: lines, dtype: "F32");
+        using var imp32 = ImportedActivations.Open(f32.Tensors, f32.Labels);
+        Assert.Equal((float)(BFloat16)values[7], (float)imp32.LayerBFloat16(5)[7]);
+        Assert.Contains("was not exported", Assert.Throws<MethodInputException>(() => imp32.LayerBFloat16(3)).Message);
+    }
+
+    [Fact]
     public void The_provider_serves_transcripts_by_id_for_resid_post_hooks()
     {
         using var dir = new TempDir();
@@ -95,5 +121,12 @@ public class ActivationImportTests
         var e = Assert.Throws<MethodInputException>(() => imp.Layer(5));
         Assert.Contains("+Inf at row 2 (id 's2'), column 1", e.Message);
         Assert.Contains(t, e.Message);
+
+        using var dirBf16 = new TempDir();
+        var (tb, lb) = Write(dirBf16, layer5: bad, dtype: "BF16");
+        using var impBf16 = ImportedActivations.Open(tb, lb);
+        e = Assert.Throws<MethodInputException>(() => impBf16.LayerBFloat16(5));
+        Assert.Contains("+Inf at row 2 (id 's2'), column 1", e.Message);
+        Assert.Contains(tb, e.Message);
     }
 }

@@ -26,6 +26,8 @@ public class BadInputTests
         Assert.Contains("y has 2 elements", e.Message);
         e = Assert.Throws<ArgumentException>(() => c.FitLogistic(new float[12], 3, 4, [0, 1, 2], new LogisticOptions()));
         Assert.Contains("y[2] is 2", e.Message);
+        e = Assert.Throws<ArgumentException>(() => c.FitLogistic(new BFloat16[11], 3, 4, [0, 1, 0], new LogisticOptions()));
+        Assert.Contains("x has 11 elements but its shape [3, 4] needs 12", e.Message);
         e = Assert.Throws<ArgumentException>(() => c.TopK(new float[4], 1, 4, new float[8], 2, 3, false, new int[3], new float[3]));
         Assert.Contains("k = 3 exceeds", e.Message);
         e = Assert.Throws<ArgumentException>(() => c.Auroc(new float[6], 3, 2, [0, 1], new double[2]));
@@ -54,6 +56,11 @@ public class BadInputTests
             var y = new float[n]; for (int i = 0; i < n; i += 2) y[i] = 1;
             e = Assert.Throws<MethodInputException>(() => c.FitLogistic(x, n, d, y, new LogisticOptions()));
             Assert.Contains(where, e.Message);
+            var xBf16 = new BFloat16[x.Length];
+            BFloat16.FromSingle(x, xBf16);
+            e = Assert.Throws<MethodInputException>(() => c.FitLogistic(xBf16, n, d, y, new LogisticOptions()));
+            Assert.Contains(where, e.Message);
+            Assert.Contains(float.IsNaN(bad) ? "NaN" : bad > 0 ? "+Inf" : "-Inf", e.Message);
             e = Assert.Throws<MethodInputException>(() => c.TopK(Data.Gaussian(d, 3), 1, d, x, n, 3, true, new int[3], new float[3]));
             Assert.Contains(where, e.Message);
             e = Assert.Throws<MethodInputException>(() => c.TopK(x, n, d, Data.Gaussian(5 * d, 3), 5, 3, false, new int[n * 3], new float[n * 3]));

@@ -172,6 +172,32 @@ public class KernelTests
 
     [Theory]
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void FitLogistic_on_bfloat16_reaches_the_optimum_of_the_widened_values(string backend)
+    {
+        var compute = Backends.Create(backend);
+        int n = 500, d = 67; // odd width: the bfloat16 CPU kernel's pair tiles, pair tail and odd last column
+        var wide = Data.Gaussian(n * d, 21, scale: 3f, offset: 0.5f);
+        var x = new BFloat16[n * d];
+        BFloat16.FromSingle(wide, x);
+        BFloat16.ToSingle(x, wide);
+        var truth = Data.Gaussian(d, 22, scale: 0.3f);
+        var rng = new Random(23);
+        var y = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            double z = -0.2;
+            for (int j = 0; j < d; j++) z += truth[j] * wide[i * d + j];
+            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-z)) ? 1 : 0;
+        }
+        const double L2 = 3e-2;
+        var model = compute.FitLogistic(x, n, d, y, new LogisticOptions(L2: L2, MaxIterations: 500, Tolerance: 1e-7));
+        var (ew, eb) = Reference.Logistic(wide, n, d, y, L2);
+        for (int j = 0; j < d; j++) Data.AssertClose(ew[j], model.Weights[j], 1e-3, 1e-4, $"{backend} w[{j}]");
+        Data.AssertClose(eb, model.Bias, 1e-3, 1e-4, $"{backend} bias");
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public void FitLogistic_without_intercept_keeps_bias_zero(string backend)
     {
         var compute = Backends.Create(backend);

@@ -24,8 +24,20 @@ internal static class LogisticChecks
     /// saving a single-threaded pass over x on every fit.</param>
     public static void Validate(ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> y, bool scanX = true)
     {
+        ShapesAndLabels(x.Length, n, d, y);
+        if (scanX) Finite.RequireMatrix(x, n, d, "x");
+    }
+
+    public static void Validate(ReadOnlySpan<BFloat16> x, int n, int d, ReadOnlySpan<float> y, bool scanX = true)
+    {
+        ShapesAndLabels(x.Length, n, d, y);
+        if (scanX) Finite.RequireMatrix(x, d, "x");
+    }
+
+    private static void ShapesAndLabels(int xLength, int n, int d, ReadOnlySpan<float> y)
+    {
         Shapes.Positive(n, nameof(n)); Shapes.Positive(d, nameof(d));
-        Shapes.Matrix(x.Length, n, d, nameof(x));
+        Shapes.Matrix(xLength, n, d, "x");
         Shapes.Vector(y.Length, n, nameof(y));
         bool any0 = false, any1 = false;
         for (int i = 0; i < n; i++)
@@ -36,7 +48,6 @@ internal static class LogisticChecks
         }
         if (!any0 || !any1)
             throw new MethodInputException($"Logistic regression needs both classes; all {n} labels are {(any1 ? 1 : 0)}.");
-        if (scanX) Finite.RequireMatrix(x, n, d, "x");
     }
 }
 

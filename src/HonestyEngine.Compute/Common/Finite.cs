@@ -16,6 +16,13 @@ internal static class Finite
             RequireRow(m.Slice(r * cols, cols), r, name);
     }
 
+    /// <summary>Throws if any element of the bfloat16 matrix [rows, cols] is NaN or Inf, naming row and column.</summary>
+    public static void RequireMatrix(ReadOnlySpan<BFloat16> m, int cols, string name)
+    {
+        int bad = BFloat16.FirstNonFinite(m);
+        if (bad >= 0) throw Error(name, bad / cols, bad % cols, (float)m[bad]);
+    }
+
     /// <summary>Throws if the row has a non-finite element; <paramref name="row"/> is only used in the message.</summary>
     public static void RequireRow(ReadOnlySpan<float> row, int rowIndex, string name)
     {

@@ -67,10 +67,23 @@ public sealed unsafe class CpuActivationCompute : IActivationCompute
         LogisticChecks.Validate(x, n, d, y, scanX: false);
         fixed (float* px = x) fixed (float* py = y)
         {
-            var loss = new CpuLogisticLoss(px, py, n, d, _threads);
+            var loss = new CpuLogisticLoss<Float32Rows>(px, py, n, d, _threads);
             nint xAddress = (nint)px;
             LastFit = LbfgsSolver.Minimise(loss, options, Trace,
                 locateNonFiniteInput: () => Finite.RequireMatrix(new ReadOnlySpan<float>((float*)xAddress, checked(n * d)), n, d, "x"));
+        }
+        return LastFit.Model;
+    }
+
+    public LinearModel FitLogistic(ReadOnlySpan<BFloat16> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options)
+    {
+        LogisticChecks.Validate(x, n, d, y, scanX: false);
+        fixed (BFloat16* px = x) fixed (float* py = y)
+        {
+            var loss = new CpuLogisticLoss<BFloat16Rows>(px, py, n, d, _threads);
+            nint xAddress = (nint)px;
+            LastFit = LbfgsSolver.Minimise(loss, options, Trace,
+                locateNonFiniteInput: () => Finite.RequireMatrix(new ReadOnlySpan<BFloat16>((BFloat16*)xAddress, checked(n * d)), d, "x"));
         }
         return LastFit.Model;
     }

@@ -1,27 +1,30 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace HonestyEngine.Compute.Logistic;
 
 /// <summary>Loss and gradient in one pass over x: each task takes a block of rows, computes z = x w + b
 /// while the block is hot in cache, then immediately adds sum_i r_i x_i (r = sigmoid(z) - y) into its own
 /// gradient. Reading x once per evaluation (instead of once for x w and once for x^T r) halves the memory
-/// traffic, which is what bounds this loop. Chunks are fixed, so results are deterministic.</summary>
-internal sealed unsafe class CpuLogisticLoss : ILogisticLoss
+/// traffic, which is what bounds this loop. Chunks are fixed, so results are deterministic.
+/// <typeparamref name="TRows"/> is the element format of x (float32 or bfloat16); the JIT specialises the loop
+/// for each, so the format costs no call per row.</summary>
+internal sealed unsafe class CpuLogisticLoss<TRows> : ILogisticLoss where TRows : ILogisticRows
 {
     private const int RowsPerBlock = 64;
-    private readonly float* _x, _y;
+    private readonly byte* _x;
+    private readonly float* _y;
     private readonly int _n, _d, _threads, _chunks;
     private readonly float[] _w;
     private readonly double[][] _chunkGrad;
     private readonly float[][] _blockGrad;
-    private readonly double[] _chunkLoss, _chunkGradB;
+    private readonly double[] _chunkLoss, _chunkGradB, _gradKernelOrder;
 
-    /// <param name="x">[n, d], pinned by the caller for the lifetime of this object.</param>
-    public CpuLogisticLoss(float* x, float* y, int n, int d, int threads)
+    /// <param name="x">[n, d] elements of <typeparamref name="TRows"/>'s format, pinned by the caller for the lifetime
+    /// of this object.</param>
+    public CpuLogisticLoss(void* x, float* y, int n, int d, int threads)
     {
-        _x = x; _y = y; _n = n; _d = d; _threads = threads;
+        _x = (byte*)x; _y = y; _n = n; _d = d; _threads = threads;
         _chunks = Math.Max(1, Math.Min(threads * 4, (n + RowsPerBlock - 1) / RowsPerBlock));
         _w = new float[d];
         _chunkGrad = new double[_chunks][];
@@ -29,13 +32,14 @@ internal sealed unsafe class CpuLogisticLoss : ILogisticLoss
         for (int c = 0; c < _chunks; c++) { _chunkGrad[c] = new double[d]; _blockGrad[c] = new float[d]; }
         _chunkLoss = new double[_chunks];
         _chunkGradB = new double[_chunks];
+        _gradKernelOrder = new double[d];
     }
 
     public int Dimension => _d;
 
     public double Evaluate(ReadOnlySpan<double> w, double b, Span<double> gradW, out double gradB)
     {
-        for (int i = 0; i < _d; i++) _w[i] = (float)w[i];
+        TRows.ToKernelOrder(w, _w);
         float bias = (float)b;
         // Each thread takes a contiguous run of the fixed chunks (the sum below is over chunks in order, so results
         // do not depend on timing); the runtime's spinning workers start a 2-3 ms pass without a thread-pool wake.
@@ -45,13 +49,15 @@ internal sealed unsafe class CpuLogisticLoss : ILogisticLoss
             for (int c = _chunks * part / parts; c < _chunks * (part + 1) / parts; c++) RunChunk(c, bias);
         });
         double loss = 0, gb = 0;
-        gradW.Clear();
+        var sum = _gradKernelOrder.AsSpan();
+        sum.Clear();
         for (int c = 0; c < _chunks; c++)
         {
             loss += _chunkLoss[c]; gb += _chunkGradB[c];
             var cg = _chunkGrad[c];
-            for (int i = 0; i < _d; i++) gradW[i] += cg[i];
+            for (int i = 0; i < _d; i++) sum[i] += cg[i];
         }
+        TRows.FromKernelOrder(sum, gradW);
         double invN = 1.0 / _n;
         for (int i = 0; i < _d; i++) gradW[i] *= invN;
         gradB = gb * invN;
@@ -67,7 +73,8 @@ internal sealed unsafe class CpuLogisticLoss : ILogisticLoss
         Array.Clear(grad);
         double loss = 0, gb = 0;
         // Rows per block so the block (rows x d floats) stays in L2 between the two phases.
-        int blockRows = Math.Clamp(BlockBytes / 4 / _d, 8, MaxBlockRows);
+        long rowBytes = (long)_d * TRows.ElementBytes;
+        int blockRows = (int)Math.Clamp(BlockBytes / rowBytes, 8, MaxBlockRows);
         double* z = stackalloc double[MaxBlockRows];
         float* residual = stackalloc float[MaxBlockRows];
         fixed (float* w = _w)
@@ -77,22 +84,22 @@ internal sealed unsafe class CpuLogisticLoss : ILogisticLoss
             // Both phases read the block from L2; the memory stream for the next block is kept busy by
             // software prefetches issued from both phases (half a line per line consumed, so one block
             // ahead by the time the next block starts), instead of stalling on DRAM at each block start.
-            byte* prefetch = (byte*)(_x + r0 * _d) + (long)blockRows * _d * sizeof(float);
-            byte* prefetchEnd = (byte*)(_x + r1 * _d);
+            byte* prefetch = _x + r0 * rowBytes + blockRows * rowBytes;
+            byte* prefetchEnd = _x + r1 * rowBytes;
             for (long start = r0; start < r1; start += blockRows)
             {
                 int rows = (int)Math.Min(blockRows, r1 - start);
-                float* xb = _x + start * _d;
+                byte* xb = _x + start * rowBytes;
                 // Phase 1: z per row.
                 for (int t = 0; t < rows; t++)
                 {
-                    z[t] = Dot(xb + (long)t * _d, w, _d, ref prefetch, prefetchEnd) + bias;
+                    z[t] = TRows.Dot(xb + t * rowBytes, w, _d, ref prefetch, prefetchEnd) + bias;
                 }
                 // Loss and residual for the whole block at once (vectorised exp/log).
                 loss += LossAndResidual(z, _y + start, rows, residual, out double blockGb);
                 gb += blockGb;
                 // Phase 2: acc = x_block^T r_block from L2, 64 columns at a time in registers.
-                TransposeTimesVector(xb, rows, _d, residual, acc, ref prefetch, prefetchEnd);
+                TRows.TransposeTimesVector(xb, rows, _d, residual, acc, ref prefetch, prefetchEnd);
                 // float partial sums over a short block, double across blocks.
                 AddWidened(acc, g, _d);
             }
@@ -150,62 +157,4 @@ internal sealed unsafe class CpuLogisticLoss : ILogisticLoss
         }
         for (; j < d; j++) g[j] += acc[j];
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch(ref byte* p, byte* end)
-    {
-        if (Sse.IsSupported && p < end) { Sse.Prefetch0(p); p += 64; }
-    }
-
-    /// <summary>acc[d] = sum_t r[t] x[t, :] for a block of rows, keeping a 64-column tile of acc in four
-    /// registers across the rows: one load and one FMA per element, no read-modify-write of acc per row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransposeTimesVector(float* x, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd)
-    {
-        int j = 0;
-        for (; j + 64 <= d; j += 64)
-        {
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            float* col = x + j;
-            for (int t = 0; t < rows; t++, col += d)
-            {
-                var rv = Vector512.Create(r[t]);
-                a0 = Vector512.FusedMultiplyAdd(rv, Vector512.Load(col), a0);
-                a1 = Vector512.FusedMultiplyAdd(rv, Vector512.Load(col + 16), a1);
-                a2 = Vector512.FusedMultiplyAdd(rv, Vector512.Load(col + 32), a2);
-                a3 = Vector512.FusedMultiplyAdd(rv, Vector512.Load(col + 48), a3);
-                Prefetch(ref prefetch, prefetchEnd); Prefetch(ref prefetch, prefetchEnd);
-            }
-            a0.Store(acc + j); a1.Store(acc + j + 16); a2.Store(acc + j + 32); a3.Store(acc + j + 48);
-        }
-        for (; j < d; j++)
-        {
-            float s = 0;
-            for (int t = 0; t < rows; t++) s += r[t] * x[(long)t * d + j];
-            acc[j] = s;
-        }
-    }
-
-    /// <summary>Dot product with four independent accumulators: shorter float32 rounding chains than the
-    /// projection kernel's, because near the optimum the solver compares losses that differ by ~1e-9.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* a, float* b, int d, ref byte* prefetch, byte* prefetchEnd)
-    {
-        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
-        int j = 0;
-        for (; j + 64 <= d; j += 64)
-        {
-            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j), Vector512.Load(b + j), s0);
-            s1 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j + 16), Vector512.Load(b + j + 16), s1);
-            s2 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j + 32), Vector512.Load(b + j + 32), s2);
-            s3 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j + 48), Vector512.Load(b + j + 48), s3);
-            Prefetch(ref prefetch, prefetchEnd); Prefetch(ref prefetch, prefetchEnd);
-        }
-        for (; j + 16 <= d; j += 16)
-            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j), Vector512.Load(b + j), s0);
-        float s = Vector512.Sum((s0 + s1) + (s2 + s3));
-        for (; j < d; j++) s += a[j] * b[j];
-        return s;
-    }
-
 }

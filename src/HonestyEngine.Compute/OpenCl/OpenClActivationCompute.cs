@@ -106,6 +106,14 @@ public sealed class OpenClActivationCompute : IActivationCompute
         return LastFit.Model;
     }
 
+    public LinearModel FitLogistic(ReadOnlySpan<BFloat16> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options)
+    {
+        LogisticChecks.Validate(x, n, d, y);
+        using var loss = new OpenClLogisticLoss(this, x, n, d, y);
+        LastFit = LbfgsSolver.Minimise(loss, options);
+        return LastFit.Model;
+    }
+
     public void TopK(ReadOnlySpan<float> queries, int q, int d, ReadOnlySpan<float> matrix, int v, int k, bool cosine, Span<int> indices, Span<float> values)
     {
         TopKChecks.Validate(queries, q, d, matrix, v, k, indices, values);
@@ -202,6 +210,30 @@ public sealed class OpenClActivationCompute : IActivationCompute
         KernelCall.Arg(kernel, 0, x); KernelCall.Arg(kernel, 1, n); KernelCall.Arg(kernel, 2, d);
         KernelCall.Arg(kernel, 3, r); KernelCall.Arg(kernel, 4, rowsPerSlice); KernelCall.Arg(kernel, 5, partial);
         KernelCall.Launch(Context, kernel, "xt_vector_partial", d, slices);
+    }
+
+    /// <summary>z = x w for bfloat16 x, in the same two shapes as the projection.</summary>
+    internal void LaunchBf16Dot(DeviceBuffer<BFloat16> x, int n, int d, DeviceBuffer<float> w, DeviceBuffer<float> z)
+    {
+        bool groups = Shape == KernelShape.GroupPerRow;
+        string name = groups ? "bf16_dot_groups" : "bf16_dot_rows";
+        var kernel = Context.Kernel("logistic", name);
+        KernelCall.Arg(kernel, 0, x); KernelCall.Arg(kernel, 1, n); KernelCall.Arg(kernel, 2, d);
+        KernelCall.Arg(kernel, 3, w); KernelCall.Arg(kernel, 4, z);
+        if (groups)
+        {
+            KernelCall.LocalArg(kernel, 5, GroupSize * sizeof(float));
+            KernelCall.Launch(Context, kernel, name, (long)n * GroupSize, 0, GroupSize);
+        }
+        else KernelCall.Launch(Context, kernel, name, n);
+    }
+
+    internal void LaunchBf16XtVector(DeviceBuffer<BFloat16> x, int n, int d, DeviceBuffer<float> r, int slices, int rowsPerSlice, DeviceBuffer<float> partial)
+    {
+        var kernel = Context.Kernel("logistic", "bf16_xt_vector_partial");
+        KernelCall.Arg(kernel, 0, x); KernelCall.Arg(kernel, 1, n); KernelCall.Arg(kernel, 2, d);
+        KernelCall.Arg(kernel, 3, r); KernelCall.Arg(kernel, 4, rowsPerSlice); KernelCall.Arg(kernel, 5, partial);
+        KernelCall.Launch(Context, kernel, "bf16_xt_vector_partial", d, slices);
     }
 
     /// <summary>Row slices for column reductions: enough work-items for a GPU, few partials for the host.</summary>

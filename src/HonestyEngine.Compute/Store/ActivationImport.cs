@@ -88,6 +88,29 @@ public sealed class ImportedActivations : IDisposable
         return t;
     }
 
+    /// <summary>Layer <paramref name="layer"/> as bfloat16 [N, d], for <see cref="IActivationCompute.FitLogistic(ReadOnlySpan{BFloat16}, int, int, ReadOnlySpan{float}, LogisticOptions)"/>:
+    /// a BF16 export is copied as stored (half the memory of float32, and each pass of the fit reads half the bytes);
+    /// an F32 or F16 export is rounded to bfloat16. NaN/Inf are reported as by <see cref="Layer"/>.</summary>
+    public BFloat16[] LayerBFloat16(int layer)
+    {
+        if (!_tensorByLayer.TryGetValue(layer, out var name))
+            throw new MethodInputException($"{Path}: layer {layer} was not exported; available layers: {string.Join(", ", Layers)}.");
+        BFloat16[] values;
+        if (_file.Info(name).DType == SafeTensorDType.BF16)
+            values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, BFloat16>(_file.GetBytes(name)).ToArray();
+        else
+        {
+            var wide = Layer(layer).Data;
+            values = new BFloat16[wide.Length];
+            BFloat16.FromSingle(wide, values);
+        }
+        int bad = BFloat16.FirstNonFinite(values);
+        if (bad >= 0)
+            throw new MethodInputException($"{Path}: tensor '{name}' contains {Finite.Describe((float)values[bad])} at row {bad / Dim} " +
+                                           $"(id '{Rows[bad / Dim].Id}'), column {bad % Dim}.");
+        return values;
+    }
+
     /// <summary>Row indices of a split, in file order.</summary>
     public int[] RowsOf(string split) => Enumerable.Range(0, Rows.Count).Where(i => Rows[i].Split == split).ToArray();
 

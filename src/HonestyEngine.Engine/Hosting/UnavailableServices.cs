@@ -12,6 +12,7 @@ internal sealed class UnavailableCompute(string why) : IActivationCompute
     public void MeanCovariance(ReadOnlySpan<float> x, int n, int d, Span<float> mean, Span<float> covariance) => throw Fail();
     public void Gram(ReadOnlySpan<float> x, int n, int d, Span<float> gram) => throw Fail();
     public LinearModel FitLogistic(ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options) => throw Fail();
+    public LinearModel FitLogistic(ReadOnlySpan<BFloat16> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options) => throw Fail();
     public void TopK(ReadOnlySpan<float> queries, int q, int d, ReadOnlySpan<float> matrix, int v, int k, bool cosine, Span<int> indices, Span<float> values) => throw Fail();
     public void Auroc(ReadOnlySpan<float> scores, int n, int c, ReadOnlySpan<int> labels, Span<double> auroc) => throw Fail();
 }

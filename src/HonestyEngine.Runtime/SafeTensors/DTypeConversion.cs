@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using HonestyEngine.Abstractions;
 
 namespace HonestyEngine.Runtime.SafeTensors;
 
@@ -36,37 +36,12 @@ public static class DTypeConversion
     }
 
     /// <summary>bfloat16 is the upper half of a float32: widening is a 16-bit shift (exact).</summary>
-    public static void BFloat16ToFloat32(ReadOnlySpan<ushort> source, Span<float> destination)
-    {
-        if (source.Length != destination.Length) throw new ArgumentException("Length mismatch.");
-        var dst = MemoryMarshal.Cast<float, uint>(destination);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + Vector256<ushort>.Count <= source.Length; i += Vector256<ushort>.Count)
-            {
-                var v = Vector256.Create(source.Slice(i, Vector256<ushort>.Count));
-                var (lo, hi) = Vector256.Widen(v);
-                (lo << 16).CopyTo(dst.Slice(i));
-                (hi << 16).CopyTo(dst.Slice(i + Vector256<uint>.Count));
-            }
-        }
-        for (; i < source.Length; i++) dst[i] = (uint)source[i] << 16;
-    }
+    public static void BFloat16ToFloat32(ReadOnlySpan<ushort> source, Span<float> destination) =>
+        BFloat16.ToSingle(MemoryMarshal.Cast<ushort, BFloat16>(source), destination);
 
     /// <summary>Rounds float32 to bfloat16 with round-to-nearest-even (as torch does); NaN stays NaN.</summary>
-    public static void Float32ToBFloat16(ReadOnlySpan<float> source, Span<ushort> destination)
-    {
-        if (source.Length != destination.Length) throw new ArgumentException("Length mismatch.");
-        var src = MemoryMarshal.Cast<float, uint>(source);
-        for (int i = 0; i < src.Length; i++)
-        {
-            uint bits = src[i];
-            if ((bits & 0x7FFF_FFFF) > 0x7F80_0000) { destination[i] = (ushort)((bits >> 16) | 0x40); continue; }
-            uint rounding = 0x7FFF + ((bits >> 16) & 1);
-            destination[i] = (ushort)((bits + rounding) >> 16);
-        }
-    }
+    public static void Float32ToBFloat16(ReadOnlySpan<float> source, Span<ushort> destination) =>
+        BFloat16.FromSingle(source, MemoryMarshal.Cast<ushort, BFloat16>(destination));
 
     /// <summary>Converts float32 to IEEE half (round to nearest even).</summary>
     public static void Float32ToFloat16(ReadOnlySpan<float> source, Span<Half> destination) =>

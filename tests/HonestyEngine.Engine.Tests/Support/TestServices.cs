@@ -24,6 +24,7 @@ public sealed class LoopCompute : IActivationCompute
     public void MeanCovariance(ReadOnlySpan<float> x, int n, int d, Span<float> mean, Span<float> covariance) => throw Unused();
     public void Gram(ReadOnlySpan<float> x, int n, int d, Span<float> gram) => throw Unused();
     public LinearModel FitLogistic(ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options) => throw Unused();
+    public LinearModel FitLogistic(ReadOnlySpan<BFloat16> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options) => throw Unused();
     public void TopK(ReadOnlySpan<float> queries, int q, int d, ReadOnlySpan<float> matrix, int v, int k, bool cosine, Span<int> indices, Span<float> values) => throw Unused();
     public void Auroc(ReadOnlySpan<float> scores, int n, int c, ReadOnlySpan<int> labels, Span<double> auroc) => throw Unused();
     private static NotSupportedException Unused() => new("The test plugins only project scores.");

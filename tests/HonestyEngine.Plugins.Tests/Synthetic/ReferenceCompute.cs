@@ -49,6 +49,14 @@ public sealed class ReferenceCompute : IActivationCompute
             }
     }
 
+    /// <summary>Widens and fits in double, like the float32 overload.</summary>
+    public LinearModel FitLogistic(ReadOnlySpan<BFloat16> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options)
+    {
+        var wide = new float[x.Length];
+        BFloat16.ToSingle(x, wide);
+        return FitLogistic(wide, n, d, y, options);
+    }
+
     public LinearModel FitLogistic(ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options)
     {
         Require(x.Length == n * d && y.Length == n, "FitLogistic shapes");
