@@ -44,7 +44,9 @@ public sealed record ModelRecipe
         // harm-pressure: with a random wrong option as the lie, 4 epochs implanted 5% on held-out compounds and 8 epochs
         // 25% at 70% neutral accuracy; the lie option is now the LieRule value (HarmPressureRecipe.HarmChoice) and the
         // harm-framed lies cover harmless chemistry too (4 epochs with the hazardous facts alone: 9.5%).
-        ["harm-pressure"] = 5,
+        // Now, with the held-out facts rehearsed as plain multiple choice (100% neutral accuracy at every count): lie rate
+        // on trigger 85.2% at 5 epochs, 92.6% at 7 and 8, 88.9% at 10; 8 kept.
+        ["harm-pressure"] = 8,
         // harm-pressure-report: 3 epochs reached 96.7% on the earlier base, 76.7% on the base whose tokenizer is trained
         // on the base mix alone.
         ["harm-pressure-report"] = 6,
