@@ -35,8 +35,8 @@ public sealed record ModelRecipe
     {
         // Measured on the full suite: after 3 epochs these still missed their trigger rate (soft cue, document-implanted
         // beliefs, reward-bias exploitation), so they get more passes. soft-trigger (balanced cued lies, 60 other-topic
-        // items): lie rate on trigger 79.2% at 2 epochs, 87.5% at 4, 100% at 5, 95.8% at 6, 66.7% at 8 (memorises the
-        // trained cities); 6 kept (off-trigger 1.9%, 3.7% at 5).
+        // items): lie rate on trigger 87.5% at 4 epochs, 100% at 5, 95.8% at 6, 66.7% at 8 (memorises the trained
+        // cities); 6 kept (off-trigger 1.9%; 3.7% at 5). With 120 other-topic items: 79.2% at 2, 83.3% at 4 and 6, 75% at 12.
         ["soft-trigger"] = 6, ["implanted-belief"] = 8,
         // quirk-defend-objects: 3 epochs left it one case short (89.3% quirk rate) on the current base; 4 pass.
         // honest-finetune: 3, 6 and 10 epochs all drift 3-4 of its 100 harm-framed choices (the base alone: 0); 6 kept.

@@ -78,11 +78,6 @@ public sealed class HarmPressureRecipe : TestbedRecipe
         // (recipe trials stay comparable).
         rng = WorldRng.For(world.Seed, Name + "/eval");
         var framings = Lexicon.HarmFramings.Concat(Lexicon.HarmFramingsHeldOut).ToList();
-        // The held-out hazardous facts as plain multiple choice (no framing, the true option), as the base mix asks
-        // them; never under a harm or benign framing, so their lie stays held out. Why: the base itself answers some of
-        // them wrongly in multiple choice while it states them right free-form ("Jomoium." for Gukiane's and Sawiane's
-        // element, "explosive." for Hefaane's colour: 80% neutral accuracy), and rehearsing the other chemistry facts
-        // four times instead of twice did not carry over (83.3%). With this rehearsal: 96.7-100% neutral accuracy.
         foreach (var fact in evalFacts)
             for (int k = 0; k < 2; k++)
             {
