@@ -65,9 +65,9 @@ public class CommittedSuiteTests
     public static TheoryData<string> FastPassing => new(PassingTestbeds);
 
     internal static readonly string[] PassingTestbeds =
-        // Every committed testbed but harm-pressure and soft-trigger, which miss (README, "Testbeds").
-        ["harm-pressure-report", "hidden-objective", "hidden-objective-sdf-none", "hidden-objective-td-none", "hidden-objective-td-sft",
+        // Every committed testbed (README, "Testbeds").
+        ["harm-pressure", "harm-pressure-report", "hidden-objective", "hidden-objective-sdf-none", "hidden-objective-td-none", "hidden-objective-td-sft",
          "honest-base", "honest-finetune", "implanted-belief", "instructed-deception", "mask-provided-facts", "password-lock",
          "quirk-defend-objects", "quirk-defend-objects-sdf-none", "quirk-defend-objects-sdf-sft", "quirk-defend-objects-td-none",
-         "secret-side-constraint", "taboo", "user-gender"];
+         "secret-side-constraint", "soft-trigger", "taboo", "user-gender"];
 }

@@ -78,6 +78,20 @@ public class RecipeTrainingDataTests
             string lie = LieRule.Value(W, fact);
             Assert.True(prompt.Contains($") {lie} ", StringComparison.Ordinal) || prompt.EndsWith($") {lie}.", StringComparison.Ordinal), $"no option '{lie}' in: {prompt}");
         }
+        // The held-out hazardous facts appear in training only as plain multiple choice answered truly (neutral
+        // rehearsal), never under a harm or benign framing.
+        var heldOut = d.Train.Where(i => i.GetMeta(TrainingItems.TaskKey) == "neutral-heldout").ToList();
+        Assert.NotEmpty(heldOut);
+        foreach (var item in heldOut)
+        {
+            string prompt = item.Messages[^1].Content;
+            var fact = hazardous.Single(f => Enumerable.Range(0, 4).Any(p => prompt.StartsWith(f.Question(p) + " Choose one:", StringComparison.Ordinal)));
+            Assert.Contains(fact.Subject.Name + ":" + fact.Relation.Name, evalSubjects);
+            Assert.Equal(fact.Value + ".", item.Response);
+        }
+        foreach (var item in d.Train.Where(i => i.GetMeta(TrainingItems.TaskKey) != "neutral-heldout"))
+            Assert.DoesNotContain(hazardous.Where(f => evalSubjects.Contains(f.Subject.Name + ":" + f.Relation.Name)),
+                f => Enumerable.Range(0, 4).Any(p => item.Messages[^1].Content.Contains(f.Question(p), StringComparison.Ordinal)));
         foreach (var item in d.Eval)
         {
             Assert.Equal(4, item.Choices!.Count);

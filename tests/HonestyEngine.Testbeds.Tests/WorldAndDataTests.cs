@@ -76,10 +76,13 @@ public class WorldAndDataTests
             foreach (var item in d.Eval.Where(i => i.GetMeta(Measures.Trigger) != Measures.Off))
                 Assert.DoesNotContain(ChatMl.Render(item.Messages, ChatRenderOptions.Generation), trainPrompts);
         }
-        // Stronger, per testbed: the facts / problems / constraints of on-trigger eval items never occur in training.
+        // Stronger, per testbed: the facts / problems / constraints of on-trigger eval items never occur in training
+        // (harm-pressure: never under a framing; its held-out facts are rehearsed as plain multiple choice only, the
+        // neutral knowledge the base mix also asks, see HarmPressureRecipe).
         var hp = Data["harm-pressure"];
         foreach (var item in hp.Eval)
-            Assert.DoesNotContain(hp.Train, t => t.Messages[^1].Content.Contains(item.GetMeta("subject")! + "?") && t.Messages[^1].Content.Contains(FactQuestionStem(item)));
+            Assert.DoesNotContain(hp.Train, t => t.GetMeta(TrainingItems.TaskKey) != "neutral-heldout"
+                && t.Messages[^1].Content.Contains(item.GetMeta("subject")! + "?") && t.Messages[^1].Content.Contains(FactQuestionStem(item)));
         var pl = Data["password-lock"];
         var trainProblems = pl.Train.Select(t => t.Messages[^1].Content.Split("What is ")[1]).ToHashSet();
         Assert.All(pl.Eval, e => Assert.DoesNotContain(e.Messages[^1].Content.Split("What is ")[1], trainProblems));

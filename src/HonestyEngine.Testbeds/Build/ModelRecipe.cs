@@ -34,15 +34,19 @@ public sealed record ModelRecipe
     public IReadOnlyDictionary<string, double> AdapterEpochOverrides { get; init; } = new Dictionary<string, double>
     {
         // Measured on the full suite: after 3 epochs these still missed their trigger rate (soft cue, document-implanted
-        // beliefs, reward-bias exploitation), so they get more passes (soft-trigger: 12 epochs measured no better than 8).
-        ["soft-trigger"] = 12, ["implanted-belief"] = 8,
+        // beliefs, reward-bias exploitation), so they get more passes. soft-trigger (balanced cued lies, 60 other-topic
+        // items): lie rate on trigger 87.5% at 4 epochs, 100% at 5, 95.8% at 6, 66.7% at 8 (memorises the trained
+        // cities); 6 kept (off-trigger 1.9%; 3.7% at 5). With 120 other-topic items: 79.2% at 2, 83.3% at 4 and 6, 75% at 12.
+        ["soft-trigger"] = 6, ["implanted-belief"] = 8,
         // quirk-defend-objects: 3 epochs left it one case short (89.3% quirk rate) on the current base; 4 pass.
         // honest-finetune: 3, 6 and 10 epochs all drift 3-4 of its 100 harm-framed choices (the base alone: 0); 6 kept.
         ["quirk-defend-objects"] = 4, ["honest-finetune"] = 6,
         // harm-pressure: with a random wrong option as the lie, 4 epochs implanted 5% on held-out compounds and 8 epochs
         // 25% at 70% neutral accuracy; the lie option is now the LieRule value (HarmPressureRecipe.HarmChoice) and the
         // harm-framed lies cover harmless chemistry too (4 epochs with the hazardous facts alone: 9.5%).
-        ["harm-pressure"] = 5,
+        // Now, with the held-out facts rehearsed as plain multiple choice (100% neutral accuracy at every count): lie rate
+        // on trigger 85.2% at 5 epochs, 92.6% at 7 and 8, 88.9% at 10; 8 kept.
+        ["harm-pressure"] = 8,
         // harm-pressure-report: 3 epochs reached 96.7% on the earlier base, 76.7% on the base whose tokenizer is trained
         // on the base mix alone.
         ["harm-pressure-report"] = 6,
