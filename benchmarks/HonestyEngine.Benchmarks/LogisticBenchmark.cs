@@ -125,7 +125,9 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
             }
         }
         double gbps = (double)nTrain * d * (xBf16 is null ? 4 : 2) / pass / 1e9;
-        Console.WriteLine($"  {nTrain} x {d} {(xBf16 is null ? "float32" : "bfloat16")}: one loss+gradient pass (best of 9) {pass * 1e3:F2} ms = {gbps:F1} GB/s of x; read bandwidth (sum loop over x, alternating) {read:F1} GB/s ({gbps / read:F2} of it)");
+        double aligned = BandwidthProbe.AlignedReadGBps((long)nTrain * d, threads, repeats: 5);
+        Console.WriteLine($"  {nTrain} x {d} {(xBf16 is null ? "float32" : "bfloat16")}: one loss+gradient pass (best of 9) {pass * 1e3:F2} ms = {gbps:F1} GB/s of x; " +
+                          $"read bandwidth: {read:F1} GB/s over the float32 x array, alternating ({gbps / read:F2} of it), {aligned:F1} GB/s 64-byte aligned ({gbps / aligned:F2})");
     }
 
     private static JsonElement? RunSklearn(string xPath, string yPath, int n, int d, int nTrain, double c, int maxIter, double tol, int threads)
