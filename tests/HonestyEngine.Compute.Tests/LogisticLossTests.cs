@@ -67,3 +67,47 @@ public unsafe class LogisticLossTests
         for (int j = 0; j < d; j++) Data.AssertClose(eGrad[j] / n, grad[j], 1e-3, 1e-5, $"dL/dw[{j}] n={n} d={d}");
     }
 }
+
+/// <summary>The pass reads rows with aligned loads recombined by the row's offset from a cache line; the vectors must
+/// be exactly those of unaligned loads, so the loss and gradient are the same bits wherever the data starts.</summary>
+public unsafe class LogisticAlignmentTests
+{
+    [Theory]
+    [InlineData(false, 1024)]
+    [InlineData(false, 200)]  // rows of 800 bytes: every row has another offset
+    [InlineData(true, 1024)]
+    [InlineData(true, 130)]   // 260-byte rows: offsets vary, and the pair tiles have a tail
+    [InlineData(true, 131)]   // odd width: every other row starts off a 4-byte boundary (the unaligned path)
+    public void Loss_and_gradient_do_not_depend_on_where_x_starts(bool bfloat16, int d)
+    {
+        int n = 70, elementBytes = bfloat16 ? 2 : 4;
+        var values = Data.Gaussian(n * d, d);
+        var y = new float[n];
+        for (int i = 0; i < n; i++) y[i] = i % 3 == 0 ? 1 : 0;
+        var w = new double[d];
+        for (int j = 0; j < d; j++) w[j] = Math.Sin(j) * 0.1;
+        byte[] buffer = GC.AllocateArray<byte>(n * d * elementBytes + 128, pinned: true);
+        double? firstLoss = null;
+        double[]? firstGrad = null;
+        fixed (byte* pb = buffer) fixed (float* py = y)
+        {
+            byte* aligned = (byte*)(((nint)pb + 63) & ~(nint)63);
+            for (int offset = 0; offset < 64; offset += 2)
+            {
+                if (!bfloat16 && offset % 4 != 0) continue;
+                byte* x = aligned + offset;
+                if (bfloat16) BFloat16.FromSingle(values, new Span<BFloat16>(x, values.Length));
+                else values.CopyTo(new Span<float>(x, values.Length));
+                ILogisticLoss pass = bfloat16
+                    ? new CpuLogisticLoss<BFloat16Rows>(x, py, n, d, 2)
+                    : new CpuLogisticLoss<Float32Rows>(x, py, n, d, 2);
+                var grad = new double[d];
+                double loss = pass.Evaluate(w, 0.2, grad, out _);
+                firstLoss ??= loss;
+                firstGrad ??= grad;
+                Assert.Equal(firstLoss.Value, loss);
+                Assert.Equal(firstGrad, grad);
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace HonestyEngine.Compute.Logistic;
 
@@ -47,19 +48,59 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
     private static float Widen(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
 
     /// <summary>Four accumulators over 64 columns per step (two 64-byte lines, one prefetch: half a line per line
-    /// consumed, the other half comes from phase 2).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// consumed, the other half comes from phase 2). x is read with aligned loads (<see cref="AlignedStream{TShift}"/>)
+    /// whenever the row starts on a 4-byte boundary; the result is the same bit for bit as with unaligned loads.</summary>
     public static float Dot(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd)
+    {
+        if (Avx512F.IsSupported && ((nint)row & 3) == 0)
+        {
+            switch (((nint)row & 63) >> 2)
+            {
+                case 0: return Dot<LaneShift0>(row, w, d, ref prefetch, prefetchEnd);
+                case 1: return Dot<LaneShift1>(row, w, d, ref prefetch, prefetchEnd);
+                case 2: return Dot<LaneShift2>(row, w, d, ref prefetch, prefetchEnd);
+                case 3: return Dot<LaneShift3>(row, w, d, ref prefetch, prefetchEnd);
+                case 4: return Dot<LaneShift4>(row, w, d, ref prefetch, prefetchEnd);
+                case 5: return Dot<LaneShift5>(row, w, d, ref prefetch, prefetchEnd);
+                case 6: return Dot<LaneShift6>(row, w, d, ref prefetch, prefetchEnd);
+                case 7: return Dot<LaneShift7>(row, w, d, ref prefetch, prefetchEnd);
+                case 8: return Dot<LaneShift8>(row, w, d, ref prefetch, prefetchEnd);
+                case 9: return Dot<LaneShift9>(row, w, d, ref prefetch, prefetchEnd);
+                case 10: return Dot<LaneShift10>(row, w, d, ref prefetch, prefetchEnd);
+                case 11: return Dot<LaneShift11>(row, w, d, ref prefetch, prefetchEnd);
+                case 12: return Dot<LaneShift12>(row, w, d, ref prefetch, prefetchEnd);
+                case 13: return Dot<LaneShift13>(row, w, d, ref prefetch, prefetchEnd);
+                case 14: return Dot<LaneShift14>(row, w, d, ref prefetch, prefetchEnd);
+                case 15: return Dot<LaneShift15>(row, w, d, ref prefetch, prefetchEnd);
+            }
+        }
+        return Dot<Unaligned>(row, w, d, ref prefetch, prefetchEnd);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Dot<TShift>(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
     {
         uint* pairs = (uint*)row;
         int half = d >> 1;
         float* we = w, wo = w + half;
+        bool aligned = typeof(TShift) != typeof(Unaligned);
+        Vector512<uint> previous = default;
+        uint* line = aligned ? AlignedStream<TShift>.Start(row, out previous) : null;
         Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
         int k = 0;
         for (; k + 32 <= half; k += 32)
         {
-            var u0 = Vector512.Load(pairs + k);
-            var u1 = Vector512.Load(pairs + k + 16);
+            Vector512<uint> u0, u1;
+            if (aligned)
+            {
+                u0 = AlignedStream<TShift>.Next(line + k, ref previous);
+                u1 = AlignedStream<TShift>.Next(line + k + 16, ref previous);
+            }
+            else
+            {
+                u0 = Vector512.Load(pairs + k);
+                u1 = Vector512.Load(pairs + k + 16);
+            }
             s0 = Vector512.FusedMultiplyAdd(Even(u0), Vector512.Load(we + k), s0);
             s1 = Vector512.FusedMultiplyAdd(Odd(u0), Vector512.Load(wo + k), s1);
             s2 = Vector512.FusedMultiplyAdd(Even(u1), Vector512.Load(we + k + 16), s2);
@@ -68,7 +109,7 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         }
         for (; k + 16 <= half; k += 16)
         {
-            var u = Vector512.Load(pairs + k);
+            var u = aligned ? AlignedStream<TShift>.Next(line + k, ref previous) : Vector512.Load(pairs + k);
             s0 = Vector512.FusedMultiplyAdd(Even(u), Vector512.Load(we + k), s0);
             s1 = Vector512.FusedMultiplyAdd(Odd(u), Vector512.Load(wo + k), s1);
         }
@@ -79,31 +120,39 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         return s;
     }
 
-    /// <summary>Keeps 64 columns of acc (32 even, 32 odd) in four registers across the rows of the block.</summary>
+    /// <summary>Keeps 64 columns of acc (32 even, 32 odd) in four registers across the rows of the block. Where every
+    /// row starts at the same offset from a cache line (rows a multiple of 64 bytes long), x is read with aligned loads,
+    /// giving the same vectors as unaligned ones (<see cref="AlignedStream{TShift}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeTimesVector(byte* xBytes, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd)
     {
         int half = d >> 1;
-        long rowBytes = (long)d * sizeof(ushort);
         float* accEven = acc, accOdd = acc + half;
-        int k = 0;
-        for (; k + 32 <= half; k += 32)
+        int k;
+        if (Avx512F.IsSupported && ((nint)xBytes & 3) == 0 && d * sizeof(ushort) % 64 == 0)
         {
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            byte* col = xBytes + k * sizeof(uint);
-            for (int t = 0; t < rows; t++, col += rowBytes)
+            switch (((nint)xBytes & 63) >> 2)
             {
-                var rv = Vector512.Create(r[t]);
-                var u0 = Vector512.Load((uint*)col);
-                var u1 = Vector512.Load((uint*)col + 16);
-                a0 = Vector512.FusedMultiplyAdd(rv, Even(u0), a0);
-                a1 = Vector512.FusedMultiplyAdd(rv, Odd(u0), a1);
-                a2 = Vector512.FusedMultiplyAdd(rv, Even(u1), a2);
-                a3 = Vector512.FusedMultiplyAdd(rv, Odd(u1), a3);
-                StreamPrefetch.Next(ref prefetch, prefetchEnd);
+                case 0: k = Tiles<LaneShift0>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 1: k = Tiles<LaneShift1>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 2: k = Tiles<LaneShift2>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 3: k = Tiles<LaneShift3>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 4: k = Tiles<LaneShift4>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 5: k = Tiles<LaneShift5>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 6: k = Tiles<LaneShift6>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 7: k = Tiles<LaneShift7>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 8: k = Tiles<LaneShift8>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 9: k = Tiles<LaneShift9>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 10: k = Tiles<LaneShift10>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 11: k = Tiles<LaneShift11>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 12: k = Tiles<LaneShift12>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 13: k = Tiles<LaneShift13>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 14: k = Tiles<LaneShift14>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                case 15: k = Tiles<LaneShift15>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
+                default: k = Tiles<Unaligned>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
             }
-            a0.Store(accEven + k); a1.Store(accOdd + k); a2.Store(accEven + k + 16); a3.Store(accOdd + k + 16);
         }
+        else k = Tiles<Unaligned>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd);
         for (; k < half; k++)
         {
             float se = 0, so = 0;
@@ -118,5 +167,35 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
             for (int t = 0; t < rows; t++, x += d) s += r[t] * Widen(x[0]);
             acc[d - 1] = s;
         }
+    }
+
+    /// <summary>The 32-pair column tiles; returns the first pair index it did not cover.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Tiles<TShift>(byte* xBytes, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
+    {
+        int half = d >> 1;
+        long rowBytes = (long)d * sizeof(ushort);
+        float* accEven = acc, accOdd = acc + half;
+        bool aligned = typeof(TShift) != typeof(Unaligned);
+        int k = 0;
+        for (; k + 32 <= half; k += 32)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            byte* col = xBytes + k * sizeof(uint);
+            for (int t = 0; t < rows; t++, col += rowBytes)
+            {
+                var rv = Vector512.Create(r[t]);
+                Vector512<uint> u0, u1;
+                if (aligned) AlignedStream<TShift>.Two((uint*)col - TShift.Lanes, out u0, out u1);
+                else { u0 = Vector512.Load((uint*)col); u1 = Vector512.Load((uint*)col + 16); }
+                a0 = Vector512.FusedMultiplyAdd(rv, Even(u0), a0);
+                a1 = Vector512.FusedMultiplyAdd(rv, Odd(u0), a1);
+                a2 = Vector512.FusedMultiplyAdd(rv, Even(u1), a2);
+                a3 = Vector512.FusedMultiplyAdd(rv, Odd(u1), a3);
+                StreamPrefetch.Next(ref prefetch, prefetchEnd);
+            }
+            a0.Store(accEven + k); a1.Store(accOdd + k); a2.Store(accEven + k + 16); a3.Store(accOdd + k + 16);
+        }
+        return k;
     }
 }
