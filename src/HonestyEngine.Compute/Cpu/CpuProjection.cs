@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HonestyEngine.Compute.Common;
 
 namespace HonestyEngine.Compute.Cpu;
 
@@ -93,7 +94,7 @@ internal static unsafe class CpuProjection
             float* next = r + 3 + PrefetchRowsAhead <= r1 ? x0 + (long)PrefetchRowsAhead * d : null;
             int p = 0;
             for (; p + 8 <= k; p += 8, next = null)
-                Dot3x8(x0, d, w + (long)p * ldw, ldw, bias == null ? null : bias + p, scores + (long)r * k + p, k, next);
+                Dot3x8Dispatch(x0, d, w + (long)p * ldw, ldw, bias == null ? null : bias + p, scores + (long)r * k + p, k, next);
             for (; p < k; p++)
                 for (int rr = 0; rr < 3; rr++)
                     scores[(long)(r + rr) * k + p] = Dot(x0 + (long)rr * d, w + (long)p * ldw, d) + (bias == null ? 0f : bias[p]);
@@ -106,11 +107,50 @@ internal static unsafe class CpuProjection
         }
     }
 
+    /// <summary>Rows of the 3 x 8 tile all start at the same offset from a cache line (d is a multiple of 16), so x is
+    /// read with aligned loads recombined by <c>valignd</c> (<see cref="AlignedStream{TShift}"/>): the same vectors
+    /// as unaligned loads, lane for lane, so scores do not depend on where the array lies.</summary>
+    private static void Dot3x8Dispatch(float* x0, int d, float* w0, int ldw, float* bias, float* out0, int k, float* next)
+    {
+        if (Avx512F.IsSupported && ((nint)x0 & 3) == 0)
+        {
+            switch (((nint)x0 & 63) >> 2)
+            {
+                case 0: Dot3x8<LaneShift0>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 1: Dot3x8<LaneShift1>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 2: Dot3x8<LaneShift2>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 3: Dot3x8<LaneShift3>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 4: Dot3x8<LaneShift4>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 5: Dot3x8<LaneShift5>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 6: Dot3x8<LaneShift6>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 7: Dot3x8<LaneShift7>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 8: Dot3x8<LaneShift8>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 9: Dot3x8<LaneShift9>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 10: Dot3x8<LaneShift10>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 11: Dot3x8<LaneShift11>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 12: Dot3x8<LaneShift12>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 13: Dot3x8<LaneShift13>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 14: Dot3x8<LaneShift14>(x0, d, w0, ldw, bias, out0, k, next); return;
+                case 15: Dot3x8<LaneShift15>(x0, d, w0, ldw, bias, out0, k, next); return;
+            }
+        }
+        Dot3x8<Unaligned>(x0, d, w0, ldw, bias, out0, k, next);
+    }
+
     /// <summary>Three rows x eight probes, d a multiple of 16.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dot3x8(float* x0, int d, float* w0, int ldw, float* bias, float* out0, int k, float* next)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot3x8<TShift>(float* x0, int d, float* w0, int ldw, float* bias, float* out0, int k, float* next) where TShift : struct, ILaneShift
     {
         float* x1 = x0 + d, x2 = x1 + d;
+        bool aligned = typeof(TShift) != typeof(Unaligned);
+        Vector512<uint> p0 = default, p1 = default, p2 = default;
+        uint* l0 = null, l1 = null, l2 = null;
+        if (aligned)
+        {
+            l0 = AlignedStream<TShift>.Start((byte*)x0, out p0);
+            l1 = AlignedStream<TShift>.Start((byte*)x1, out p1);
+            l2 = AlignedStream<TShift>.Start((byte*)x2, out p2);
+        }
         Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default, a05 = default, a06 = default, a07 = default;
         Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default, a16 = default, a17 = default;
         Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default, a24 = default, a25 = default, a26 = default, a27 = default;
@@ -122,7 +162,14 @@ internal static unsafe class CpuProjection
                 Sse.Prefetch0(next + j); Sse.Prefetch0(next + ld + j); Sse.Prefetch0(next + 2 * ld + j);
             }
             float* wj = w0 + j;
-            var r0 = Vector512.Load(x0 + j); var r1 = Vector512.Load(x1 + j); var r2 = Vector512.Load(x2 + j);
+            Vector512<float> r0, r1, r2;
+            if (aligned)
+            {
+                r0 = AlignedStream<TShift>.Next(l0 + j, ref p0).AsSingle();
+                r1 = AlignedStream<TShift>.Next(l1 + j, ref p1).AsSingle();
+                r2 = AlignedStream<TShift>.Next(l2 + j, ref p2).AsSingle();
+            }
+            else { r0 = Vector512.Load(x0 + j); r1 = Vector512.Load(x1 + j); r2 = Vector512.Load(x2 + j); }
             var v = Vector512.Load(wj);
             a00 = Vector512.FusedMultiplyAdd(r0, v, a00); a10 = Vector512.FusedMultiplyAdd(r1, v, a10); a20 = Vector512.FusedMultiplyAdd(r2, v, a20);
             v = Vector512.Load(wj + lw);

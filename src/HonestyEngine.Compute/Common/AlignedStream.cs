@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace HonestyEngine.Compute.Logistic;
+namespace HonestyEngine.Compute.Common;
 
 /// <summary>A row's 16-lane vectors read with 64-byte-aligned loads only. .NET aligns managed arrays to 8 bytes, so
 /// a plain 512-bit load of activations nearly always straddles two cache lines, which costs read bandwidth (a sum loop
