@@ -299,20 +299,66 @@ internal static unsafe class CpuProjection
                 out0[(long)rr * k + pp] = s[rr * 4 + pp] + (bias == null ? 0f : bias[pp]);
     }
 
-    /// <summary>Dot products of four consecutive rows (stride d) with one vector.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>Dot products of four consecutive rows (stride d) with one vector; where the rows share their offset from
+    /// a cache line (d a multiple of 16), x is read through <see cref="AlignedStream{TShift}"/> (same vectors, same bits).</summary>
     private static void Dot4(float* x0, int d, float* w, out float s0, out float s1, out float s2, out float s3)
     {
+        if (Avx512F.IsSupported && d % 16 == 0 && ((nint)x0 & 3) == 0)
+        {
+            switch (((nint)x0 & 63) >> 2)
+            {
+                case 0: Dot4<LaneShift0>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 1: Dot4<LaneShift1>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 2: Dot4<LaneShift2>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 3: Dot4<LaneShift3>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 4: Dot4<LaneShift4>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 5: Dot4<LaneShift5>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 6: Dot4<LaneShift6>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 7: Dot4<LaneShift7>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 8: Dot4<LaneShift8>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 9: Dot4<LaneShift9>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 10: Dot4<LaneShift10>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 11: Dot4<LaneShift11>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 12: Dot4<LaneShift12>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 13: Dot4<LaneShift13>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 14: Dot4<LaneShift14>(x0, d, w, out s0, out s1, out s2, out s3); return;
+                case 15: Dot4<LaneShift15>(x0, d, w, out s0, out s1, out s2, out s3); return;
+            }
+        }
+        Dot4<Unaligned>(x0, d, w, out s0, out s1, out s2, out s3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot4<TShift>(float* x0, int d, float* w, out float s0, out float s1, out float s2, out float s3) where TShift : struct, ILaneShift
+    {
         float* x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
+        bool aligned = typeof(TShift) != typeof(Unaligned);
+        Vector512<uint> p0 = default, p1 = default, p2 = default, p3 = default;
+        uint* l0 = null, l1 = null, l2 = null, l3 = null;
+        if (aligned)
+        {
+            l0 = AlignedStream<TShift>.Start((byte*)x0, out p0); l1 = AlignedStream<TShift>.Start((byte*)x1, out p1);
+            l2 = AlignedStream<TShift>.Start((byte*)x2, out p2); l3 = AlignedStream<TShift>.Start((byte*)x3, out p3);
+        }
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         int j = 0;
         for (; j + 16 <= d; j += 16)
         {
             var wv = Vector512.Load(w + j);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Load(x0 + j), wv, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Load(x1 + j), wv, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Load(x2 + j), wv, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Load(x3 + j), wv, a3);
+            if (aligned)
+            {
+                a0 = Vector512.FusedMultiplyAdd(AlignedStream<TShift>.Next(l0 + j, ref p0).AsSingle(), wv, a0);
+                a1 = Vector512.FusedMultiplyAdd(AlignedStream<TShift>.Next(l1 + j, ref p1).AsSingle(), wv, a1);
+                a2 = Vector512.FusedMultiplyAdd(AlignedStream<TShift>.Next(l2 + j, ref p2).AsSingle(), wv, a2);
+                a3 = Vector512.FusedMultiplyAdd(AlignedStream<TShift>.Next(l3 + j, ref p3).AsSingle(), wv, a3);
+            }
+            else
+            {
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Load(x0 + j), wv, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Load(x1 + j), wv, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Load(x2 + j), wv, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Load(x3 + j), wv, a3);
+            }
         }
         s0 = Vector512.Sum(a0); s1 = Vector512.Sum(a1); s2 = Vector512.Sum(a2); s3 = Vector512.Sum(a3);
         for (; j < d; j++)
