@@ -77,6 +77,46 @@ internal static unsafe class AlignedStream<TShift> where TShift : struct, ILaneS
     }
 }
 
+/// <summary>A kernel body compiled once per lane shift (a struct, so each instantiation is specialised).</summary>
+internal interface IShiftedKernel<out TResult>
+{
+    TResult Run<TShift>() where TShift : struct, ILaneShift;
+}
+
+/// <summary>The one place that picks a kernel's instantiation from its data's address.</summary>
+internal static unsafe class LaneShifts
+{
+    /// <summary>Runs <paramref name="kernel"/> with the lane shift of <paramref name="address"/>, or with
+    /// <see cref="Unaligned"/> where aligned loads cannot serve: no AVX-512, data not on a 4-byte boundary, or rows that
+    /// do not all share the first row's offset (<paramref name="rowsShareOffset"/> false).</summary>
+    public static TResult Dispatch<TKernel, TResult>(ref TKernel kernel, void* address, bool rowsShareOffset = true)
+        where TKernel : struct, IShiftedKernel<TResult>
+    {
+        nint a = (nint)address;
+        if (!rowsShareOffset || !Avx512F.IsSupported || (a & 3) != 0) return kernel.Run<Unaligned>();
+        return ((a & 63) >> 2) switch
+        {
+            0 => kernel.Run<LaneShift0>(),
+            1 => kernel.Run<LaneShift1>(),
+            2 => kernel.Run<LaneShift2>(),
+            3 => kernel.Run<LaneShift3>(),
+            4 => kernel.Run<LaneShift4>(),
+            5 => kernel.Run<LaneShift5>(),
+            6 => kernel.Run<LaneShift6>(),
+            7 => kernel.Run<LaneShift7>(),
+            8 => kernel.Run<LaneShift8>(),
+            9 => kernel.Run<LaneShift9>(),
+            10 => kernel.Run<LaneShift10>(),
+            11 => kernel.Run<LaneShift11>(),
+            12 => kernel.Run<LaneShift12>(),
+            13 => kernel.Run<LaneShift13>(),
+            14 => kernel.Run<LaneShift14>(),
+            15 => kernel.Run<LaneShift15>(),
+            _ => kernel.Run<Unaligned>(),
+        };
+    }
+}
+
 /// <summary>A row's offset from a 64-byte boundary in 4-byte lanes, as a type (so the JIT sees a constant).</summary>
 internal interface ILaneShift { static abstract byte Lanes { get; } }
 /// <summary>Marks the plain unaligned-load path (rows not on a 4-byte boundary, or no AVX-512).</summary>

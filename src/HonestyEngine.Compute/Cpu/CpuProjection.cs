@@ -112,29 +112,15 @@ internal static unsafe class CpuProjection
     /// as unaligned loads, lane for lane, so scores do not depend on where the array lies.</summary>
     private static void Dot3x8Dispatch(float* x0, int d, float* w0, int ldw, float* bias, float* out0, int k, float* next)
     {
-        if (Avx512F.IsSupported && ((nint)x0 & 3) == 0)
-        {
-            switch (((nint)x0 & 63) >> 2)
-            {
-                case 0: Dot3x8<LaneShift0>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 1: Dot3x8<LaneShift1>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 2: Dot3x8<LaneShift2>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 3: Dot3x8<LaneShift3>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 4: Dot3x8<LaneShift4>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 5: Dot3x8<LaneShift5>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 6: Dot3x8<LaneShift6>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 7: Dot3x8<LaneShift7>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 8: Dot3x8<LaneShift8>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 9: Dot3x8<LaneShift9>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 10: Dot3x8<LaneShift10>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 11: Dot3x8<LaneShift11>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 12: Dot3x8<LaneShift12>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 13: Dot3x8<LaneShift13>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 14: Dot3x8<LaneShift14>(x0, d, w0, ldw, bias, out0, k, next); return;
-                case 15: Dot3x8<LaneShift15>(x0, d, w0, ldw, bias, out0, k, next); return;
-            }
-        }
-        Dot3x8<Unaligned>(x0, d, w0, ldw, bias, out0, k, next);
+        var kernel = new Dot3x8Kernel { X0 = x0, W0 = w0, Bias = bias, Out0 = out0, Next = next, D = d, Ldw = ldw, K = k };
+        LaneShifts.Dispatch<Dot3x8Kernel, bool>(ref kernel, x0);
+    }
+
+    private struct Dot3x8Kernel : IShiftedKernel<bool>
+    {
+        public float* X0, W0, Bias, Out0, Next;
+        public int D, Ldw, K;
+        public bool Run<TShift>() where TShift : struct, ILaneShift { Dot3x8<TShift>(X0, D, W0, Ldw, Bias, Out0, K, Next); return true; }
     }
 
     /// <summary>Three rows x eight probes, d a multiple of 16.</summary>
@@ -303,29 +289,19 @@ internal static unsafe class CpuProjection
     /// a cache line (d a multiple of 16), x is read through <see cref="AlignedStream{TShift}"/> (same vectors, same bits).</summary>
     private static void Dot4(float* x0, int d, float* w, out float s0, out float s1, out float s2, out float s3)
     {
-        if (Avx512F.IsSupported && d % 16 == 0 && ((nint)x0 & 3) == 0)
+        var kernel = new Dot4Kernel { X0 = x0, W = w, D = d };
+        (s0, s1, s2, s3) = LaneShifts.Dispatch<Dot4Kernel, (float, float, float, float)>(ref kernel, x0, rowsShareOffset: d % 16 == 0);
+    }
+
+    private struct Dot4Kernel : IShiftedKernel<(float, float, float, float)>
+    {
+        public float* X0, W;
+        public int D;
+        public (float, float, float, float) Run<TShift>() where TShift : struct, ILaneShift
         {
-            switch (((nint)x0 & 63) >> 2)
-            {
-                case 0: Dot4<LaneShift0>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 1: Dot4<LaneShift1>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 2: Dot4<LaneShift2>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 3: Dot4<LaneShift3>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 4: Dot4<LaneShift4>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 5: Dot4<LaneShift5>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 6: Dot4<LaneShift6>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 7: Dot4<LaneShift7>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 8: Dot4<LaneShift8>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 9: Dot4<LaneShift9>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 10: Dot4<LaneShift10>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 11: Dot4<LaneShift11>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 12: Dot4<LaneShift12>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 13: Dot4<LaneShift13>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 14: Dot4<LaneShift14>(x0, d, w, out s0, out s1, out s2, out s3); return;
-                case 15: Dot4<LaneShift15>(x0, d, w, out s0, out s1, out s2, out s3); return;
-            }
+            Dot4<TShift>(X0, D, W, out float s0, out float s1, out float s2, out float s3);
+            return (s0, s1, s2, s3);
         }
-        Dot4<Unaligned>(x0, d, w, out s0, out s1, out s2, out s3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

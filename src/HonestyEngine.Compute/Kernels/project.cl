@@ -75,3 +75,51 @@ __kernel void row_sq_norms(__global const float* restrict x, const int n, const 
     for (int j = d16; j < d; j++) s = fma(xr[j], xr[j], s);
     norms[row] = s;
 }
+
+// bfloat16 activations, stored as ushort (the upper half of a float32): widening is a 16-bit shift, exact.
+// z = x w for one probe (logistic regression on bf16 x), in the same two shapes as above.
+inline float16 widen_bf16x16(__global const ushort* p)
+{
+    return as_float16(convert_uint16(vload16(0, p)) << 16);
+}
+
+inline float widen_bf16(const ushort v)
+{
+    return as_float((uint)v << 16);
+}
+
+__kernel void bf16_dot_rows(__global const ushort* restrict x, const int n, const int d,
+                            __global const float* restrict w, __global float* restrict z)
+{
+    const int row = get_global_id(0);
+    if (row >= n) return;
+    __global const ushort* xr = x + (size_t)row * d;
+    const int d16 = d & ~15;
+    float16 acc = (float16)(0.0f);
+    for (int j = 0; j < d16; j += 16)
+        acc = fma(widen_bf16x16(xr + j), vload16(0, w + j), acc);
+    float s = sum16(acc);
+    for (int j = d16; j < d; j++) s = fma(widen_bf16(xr[j]), w[j], s);
+    z[row] = s;
+}
+
+// Local size must be a power of two; scratch holds one float per work-item.
+__kernel void bf16_dot_groups(__global const ushort* restrict x, const int n, const int d,
+                              __global const float* restrict w, __global float* restrict z,
+                              __local float* scratch)
+{
+    const int row = get_group_id(0);
+    const int lid = get_local_id(0);
+    const int ls = get_local_size(0);
+    __global const ushort* xr = x + (size_t)row * d;
+    float s = 0.0f;
+    for (int j = lid; j < d; j += ls) s = fma(widen_bf16(xr[j]), w[j], s);
+    scratch[lid] = s;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int offset = ls / 2; offset > 0; offset >>= 1)
+    {
+        if (lid < offset) scratch[lid] += scratch[lid + offset];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lid == 0) z[row] = scratch[0];
+}

@@ -2,19 +2,26 @@
 // With r = 1 this gives column sums (means); with r = sigmoid(z) - y it gives the logistic gradient X^T r.
 // Work-item (j, s): consecutive j read consecutive floats of a row (coalesced on GPUs); slicing the rows
 // gives enough work-items for a GPU when d is only a few thousand. The host adds the slices in double.
-__kernel void xt_vector_partial(__global const float* restrict x, const int n, const int d,
-                                __global const float* restrict r, const int rows_per_slice,
-                                __global float* restrict partial)
-{
-    const int j = get_global_id(0);
-    const int s = get_global_id(1);
-    if (j >= d) return;
-    const int r0 = s * rows_per_slice;
-    const int r1 = min(n, r0 + rows_per_slice);
-    float acc = 0.0f;
-    for (int i = r0; i < r1; i++) acc = fma(x[(size_t)i * d + j], r[i], acc);
-    partial[(size_t)s * d + j] = acc;
+// One body for both element formats of x: float32, and bfloat16 stored as ushort (widened by a 16-bit shift, exact).
+#define XT_VECTOR_PARTIAL(NAME, T, LOAD)                                                          \
+__kernel void NAME(__global const T* restrict x, const int n, const int d,                        \
+                   __global const float* restrict r, const int rows_per_slice,                    \
+                   __global float* restrict partial)                                              \
+{                                                                                                  \
+    const int j = get_global_id(0);                                                                \
+    const int s = get_global_id(1);                                                                \
+    if (j >= d) return;                                                                            \
+    const int r0 = s * rows_per_slice;                                                             \
+    const int r1 = min(n, r0 + rows_per_slice);                                                    \
+    float acc = 0.0f;                                                                              \
+    for (int i = r0; i < r1; i++) acc = fma(LOAD(x[(size_t)i * d + j]), r[i], acc);               \
+    partial[(size_t)s * d + j] = acc;                                                              \
 }
+
+#define LOAD_FLOAT(v) (v)
+#define LOAD_BF16(v) as_float((uint)(v) << 16)
+XT_VECTOR_PARTIAL(xt_vector_partial, float, LOAD_FLOAT)
+XT_VECTOR_PARTIAL(bf16_xt_vector_partial, ushort, LOAD_BF16)
 
 // g[i, j] = sum_r (x[r, i] - mean[i]) (x[r, j] - mean[j]), 16 x 16 tiles through local memory.
 // Only tiles on or above the diagonal are computed; the host mirrors the lower triangle.

@@ -13,6 +13,8 @@ namespace HonestyEngine.Compute.Logistic;
 /// columns, last column if d is odd].</summary>
 internal readonly unsafe struct BFloat16Rows : ILogisticRows
 {
+    public static bool RowsShareOffset(int d) => d * sizeof(ushort) % 64 == 0;
+
     public static int ElementBytes => sizeof(ushort);
 
     public static void ToKernelOrder(ReadOnlySpan<double> w, Span<float> destination)
@@ -51,35 +53,8 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
     /// <summary>Four accumulators over 64 columns per step (two 64-byte lines, one prefetch: half a line per line
     /// consumed, the other half comes from phase 2). x is read with aligned loads (<see cref="AlignedStream{TShift}"/>)
     /// whenever the row starts on a 4-byte boundary; the result is the same bit for bit as with unaligned loads.</summary>
-    public static float Dot(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd)
-    {
-        if (Avx512F.IsSupported && ((nint)row & 3) == 0)
-        {
-            switch (((nint)row & 63) >> 2)
-            {
-                case 0: return Dot<LaneShift0>(row, w, d, ref prefetch, prefetchEnd);
-                case 1: return Dot<LaneShift1>(row, w, d, ref prefetch, prefetchEnd);
-                case 2: return Dot<LaneShift2>(row, w, d, ref prefetch, prefetchEnd);
-                case 3: return Dot<LaneShift3>(row, w, d, ref prefetch, prefetchEnd);
-                case 4: return Dot<LaneShift4>(row, w, d, ref prefetch, prefetchEnd);
-                case 5: return Dot<LaneShift5>(row, w, d, ref prefetch, prefetchEnd);
-                case 6: return Dot<LaneShift6>(row, w, d, ref prefetch, prefetchEnd);
-                case 7: return Dot<LaneShift7>(row, w, d, ref prefetch, prefetchEnd);
-                case 8: return Dot<LaneShift8>(row, w, d, ref prefetch, prefetchEnd);
-                case 9: return Dot<LaneShift9>(row, w, d, ref prefetch, prefetchEnd);
-                case 10: return Dot<LaneShift10>(row, w, d, ref prefetch, prefetchEnd);
-                case 11: return Dot<LaneShift11>(row, w, d, ref prefetch, prefetchEnd);
-                case 12: return Dot<LaneShift12>(row, w, d, ref prefetch, prefetchEnd);
-                case 13: return Dot<LaneShift13>(row, w, d, ref prefetch, prefetchEnd);
-                case 14: return Dot<LaneShift14>(row, w, d, ref prefetch, prefetchEnd);
-                case 15: return Dot<LaneShift15>(row, w, d, ref prefetch, prefetchEnd);
-            }
-        }
-        return Dot<Unaligned>(row, w, d, ref prefetch, prefetchEnd);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Dot<TShift>(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
+    public static float Dot<TShift>(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
     {
         uint* pairs = (uint*)row;
         int half = d >> 1;
@@ -121,39 +96,12 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         return s;
     }
 
-    /// <summary>Keeps 64 columns of acc (32 even, 32 odd) in four registers across the rows of the block. Where every
-    /// row starts at the same offset from a cache line (rows a multiple of 64 bytes long), x is read with aligned loads,
-    /// giving the same vectors as unaligned ones (<see cref="AlignedStream{TShift}"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TransposeTimesVector(byte* xBytes, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd)
+    /// <summary>The pairs after the last whole 32-pair tile, and the last column when d is odd.</summary>
+    public static void TileTails(byte* xBytes, int rows, int d, float* r, float* acc, int firstUncovered)
     {
         int half = d >> 1;
         float* accEven = acc, accOdd = acc + half;
-        int k;
-        if (Avx512F.IsSupported && ((nint)xBytes & 3) == 0 && d * sizeof(ushort) % 64 == 0)
-        {
-            switch (((nint)xBytes & 63) >> 2)
-            {
-                case 0: k = Tiles<LaneShift0>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 1: k = Tiles<LaneShift1>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 2: k = Tiles<LaneShift2>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 3: k = Tiles<LaneShift3>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 4: k = Tiles<LaneShift4>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 5: k = Tiles<LaneShift5>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 6: k = Tiles<LaneShift6>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 7: k = Tiles<LaneShift7>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 8: k = Tiles<LaneShift8>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 9: k = Tiles<LaneShift9>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 10: k = Tiles<LaneShift10>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 11: k = Tiles<LaneShift11>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 12: k = Tiles<LaneShift12>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 13: k = Tiles<LaneShift13>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 14: k = Tiles<LaneShift14>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 15: k = Tiles<LaneShift15>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                default: k = Tiles<Unaligned>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-            }
-        }
-        else k = Tiles<Unaligned>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd);
+        int k = firstUncovered;
         for (; k < half; k++)
         {
             float se = 0, so = 0;
@@ -170,9 +118,12 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         }
     }
 
-    /// <summary>The 32-pair column tiles; returns the first pair index it did not cover.</summary>
+    /// <summary>The 32-pair column tiles: each keeps 64 columns of acc (32 even, 32 odd) in four registers across the
+    /// rows of the block; returns the first pair index it did not cover. Where every row starts at the same offset
+    /// from a cache line (rows a multiple of 64 bytes long), x is read with aligned loads, giving the same vectors as
+    /// unaligned ones (<see cref="AlignedStream{TShift}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Tiles<TShift>(byte* xBytes, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
+    public static int Tiles<TShift>(byte* xBytes, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
     {
         int half = d >> 1;
         long rowBytes = (long)d * sizeof(ushort);

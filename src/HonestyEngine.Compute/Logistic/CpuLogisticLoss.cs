@@ -93,13 +93,13 @@ internal sealed unsafe class CpuLogisticLoss<TRows> : ILogisticLoss where TRows 
                 // Phase 1: z per row.
                 for (int t = 0; t < rows; t++)
                 {
-                    z[t] = TRows.Dot(xb + t * rowBytes, w, _d, ref prefetch, prefetchEnd) + bias;
+                    z[t] = LogisticRowKernels<TRows>.Dot(xb + t * rowBytes, w, _d, ref prefetch, prefetchEnd) + bias;
                 }
                 // Loss and residual for the whole block at once (vectorised exp/log).
                 loss += LossAndResidual(z, _y + start, rows, residual, out double blockGb);
                 gb += blockGb;
                 // Phase 2: acc = x_block^T r_block from L2, 64 columns at a time in registers.
-                TRows.TransposeTimesVector(xb, rows, _d, residual, acc, ref prefetch, prefetchEnd);
+                LogisticRowKernels<TRows>.TransposeTimesVector(xb, rows, _d, residual, acc, ref prefetch, prefetchEnd);
                 // float partial sums over a short block, double across blocks.
                 AddWidened(acc, g, _d);
             }

@@ -8,6 +8,8 @@ namespace HonestyEngine.Compute.Logistic;
 /// <summary>x as float32: w and the gradient in column order.</summary>
 internal readonly unsafe struct Float32Rows : ILogisticRows
 {
+    public static bool RowsShareOffset(int d) => d % 16 == 0;
+
     public static int ElementBytes => sizeof(float);
 
     public static void ToKernelOrder(ReadOnlySpan<double> w, Span<float> destination)
@@ -22,35 +24,8 @@ internal readonly unsafe struct Float32Rows : ILogisticRows
     /// Half a line prefetched per line consumed (the other half comes from phase 2). x is read with aligned loads
     /// (<see cref="AlignedStream{TShift}"/>) whenever the row starts on a 4-byte boundary; the result is the same
     /// bit for bit as with unaligned loads.</summary>
-    public static float Dot(byte* row, float* b, int d, ref byte* prefetch, byte* prefetchEnd)
-    {
-        if (Avx512F.IsSupported && ((nint)row & 3) == 0)
-        {
-            switch (((nint)row & 63) >> 2)
-            {
-                case 0: return Dot<LaneShift0>(row, b, d, ref prefetch, prefetchEnd);
-                case 1: return Dot<LaneShift1>(row, b, d, ref prefetch, prefetchEnd);
-                case 2: return Dot<LaneShift2>(row, b, d, ref prefetch, prefetchEnd);
-                case 3: return Dot<LaneShift3>(row, b, d, ref prefetch, prefetchEnd);
-                case 4: return Dot<LaneShift4>(row, b, d, ref prefetch, prefetchEnd);
-                case 5: return Dot<LaneShift5>(row, b, d, ref prefetch, prefetchEnd);
-                case 6: return Dot<LaneShift6>(row, b, d, ref prefetch, prefetchEnd);
-                case 7: return Dot<LaneShift7>(row, b, d, ref prefetch, prefetchEnd);
-                case 8: return Dot<LaneShift8>(row, b, d, ref prefetch, prefetchEnd);
-                case 9: return Dot<LaneShift9>(row, b, d, ref prefetch, prefetchEnd);
-                case 10: return Dot<LaneShift10>(row, b, d, ref prefetch, prefetchEnd);
-                case 11: return Dot<LaneShift11>(row, b, d, ref prefetch, prefetchEnd);
-                case 12: return Dot<LaneShift12>(row, b, d, ref prefetch, prefetchEnd);
-                case 13: return Dot<LaneShift13>(row, b, d, ref prefetch, prefetchEnd);
-                case 14: return Dot<LaneShift14>(row, b, d, ref prefetch, prefetchEnd);
-                case 15: return Dot<LaneShift15>(row, b, d, ref prefetch, prefetchEnd);
-            }
-        }
-        return Dot<Unaligned>(row, b, d, ref prefetch, prefetchEnd);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Dot<TShift>(byte* row, float* b, int d, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
+    public static float Dot<TShift>(byte* row, float* b, int d, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
     {
         float* a = (float*)row;
         bool aligned = typeof(TShift) != typeof(Unaligned);
@@ -88,38 +63,11 @@ internal readonly unsafe struct Float32Rows : ILogisticRows
         return s;
     }
 
-    /// <summary>Keeps a 64-column tile of acc in four registers across the rows: one load and one FMA per
-    /// element, no read-modify-write of acc per row. Where every row starts at the same offset from a cache line (d a
-    /// multiple of 16), x is read with aligned loads, giving the same vectors as unaligned ones.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TransposeTimesVector(byte* xBytes, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd)
+    /// <summary>The columns after the last whole 64-column tile, one at a time.</summary>
+    public static void TileTails(byte* xBytes, int rows, int d, float* r, float* acc, int firstUncovered)
     {
         float* x = (float*)xBytes;
-        int j;
-        if (Avx512F.IsSupported && ((nint)xBytes & 3) == 0 && d % 16 == 0)
-        {
-            switch (((nint)xBytes & 63) >> 2)
-            {
-                case 0: j = Tiles<LaneShift0>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 1: j = Tiles<LaneShift1>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 2: j = Tiles<LaneShift2>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 3: j = Tiles<LaneShift3>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 4: j = Tiles<LaneShift4>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 5: j = Tiles<LaneShift5>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 6: j = Tiles<LaneShift6>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 7: j = Tiles<LaneShift7>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 8: j = Tiles<LaneShift8>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 9: j = Tiles<LaneShift9>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 10: j = Tiles<LaneShift10>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 11: j = Tiles<LaneShift11>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 12: j = Tiles<LaneShift12>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 13: j = Tiles<LaneShift13>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 14: j = Tiles<LaneShift14>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                case 15: j = Tiles<LaneShift15>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-                default: j = Tiles<Unaligned>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd); break;
-            }
-        }
-        else j = Tiles<Unaligned>(xBytes, rows, d, r, acc, ref prefetch, prefetchEnd);
+        int j = firstUncovered;
         for (; j < d; j++)
         {
             float s = 0;
@@ -128,9 +76,12 @@ internal readonly unsafe struct Float32Rows : ILogisticRows
         }
     }
 
-    /// <summary>The 64-column tiles; returns the first column it did not cover.</summary>
+    /// <summary>The 64-column tiles: each keeps a tile of acc in four registers across the rows (one load and one FMA
+    /// per element, no read-modify-write of acc per row); returns the first column it did not cover. Where every row
+    /// starts at the same offset from a cache line (d a multiple of 16), x is read with aligned loads, giving the same
+    /// vectors as unaligned ones.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Tiles<TShift>(byte* xBytes, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
+    public static int Tiles<TShift>(byte* xBytes, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
     {
         float* x = (float*)xBytes;
         bool aligned = typeof(TShift) != typeof(Unaligned);

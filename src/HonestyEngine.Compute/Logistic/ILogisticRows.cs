@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using HonestyEngine.Compute.Common;
 
 namespace HonestyEngine.Compute.Logistic;
 
@@ -14,10 +15,52 @@ internal unsafe interface ILogisticRows
     static abstract void ToKernelOrder(ReadOnlySpan<double> w, Span<float> destination);
     /// <summary>A gradient in kernel order back into the original column order.</summary>
     static abstract void FromKernelOrder(ReadOnlySpan<double> source, Span<double> destination);
-    /// <summary>x_row . w with w in kernel order; issues software prefetches for the stream ahead.</summary>
-    static abstract float Dot(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd);
-    /// <summary>acc[d] (kernel order) = sum_t r[t] x[t, :] over a block of rows that is hot in cache.</summary>
-    static abstract void TransposeTimesVector(byte* x, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd);
+    /// <summary>x_row . w with w in kernel order, x read as <typeparamref name="TShift"/> says; issues software
+    /// prefetches for the stream ahead.</summary>
+    static abstract float Dot<TShift>(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift;
+    /// <summary>acc (kernel order) = sum_t r[t] x[t, :] over the register tiles of a block of rows that is hot in cache;
+    /// returns the first column (in the format's tile unit) the tiles did not cover.</summary>
+    static abstract int Tiles<TShift>(byte* x, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift;
+    /// <summary>The columns after the tiles, from <paramref name="firstUncovered"/> on.</summary>
+    static abstract void TileTails(byte* x, int rows, int d, float* r, float* acc, int firstUncovered);
+    /// <summary>Whether every row of a block starts at the first row's offset from a cache line (row bytes a multiple of 64).</summary>
+    static abstract bool RowsShareOffset(int d);
+}
+
+/// <summary>Picks each kernel's aligned-load instantiation (<see cref="LaneShifts"/>) once for both formats.</summary>
+internal static unsafe class LogisticRowKernels<TRows> where TRows : ILogisticRows
+{
+    public static float Dot(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd)
+    {
+        var kernel = new DotKernel { Row = row, W = w, D = d, Prefetch = prefetch, PrefetchEnd = prefetchEnd };
+        float s = LaneShifts.Dispatch<DotKernel, float>(ref kernel, row);
+        prefetch = kernel.Prefetch;
+        return s;
+    }
+
+    public static void TransposeTimesVector(byte* x, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd)
+    {
+        var kernel = new TilesKernel { X = x, Rows = rows, D = d, R = r, Acc = acc, Prefetch = prefetch, PrefetchEnd = prefetchEnd };
+        int covered = LaneShifts.Dispatch<TilesKernel, int>(ref kernel, x, TRows.RowsShareOffset(d));
+        prefetch = kernel.Prefetch;
+        TRows.TileTails(x, rows, d, r, acc, covered);
+    }
+
+    private struct DotKernel : IShiftedKernel<float>
+    {
+        public byte* Row, Prefetch, PrefetchEnd;
+        public float* W;
+        public int D;
+        public float Run<TShift>() where TShift : struct, ILaneShift => TRows.Dot<TShift>(Row, W, D, ref Prefetch, PrefetchEnd);
+    }
+
+    private struct TilesKernel : IShiftedKernel<int>
+    {
+        public byte* X, Prefetch, PrefetchEnd;
+        public float* R, Acc;
+        public int Rows, D;
+        public int Run<TShift>() where TShift : struct, ILaneShift => TRows.Tiles<TShift>(X, Rows, D, R, Acc, ref Prefetch, PrefetchEnd);
+    }
 }
 
 internal static unsafe class StreamPrefetch

@@ -217,7 +217,7 @@ public sealed class OpenClActivationCompute : IActivationCompute
     {
         bool groups = Shape == KernelShape.GroupPerRow;
         string name = groups ? "bf16_dot_groups" : "bf16_dot_rows";
-        var kernel = Context.Kernel("logistic", name);
+        var kernel = Context.Kernel("project", name);
         KernelCall.Arg(kernel, 0, x); KernelCall.Arg(kernel, 1, n); KernelCall.Arg(kernel, 2, d);
         KernelCall.Arg(kernel, 3, w); KernelCall.Arg(kernel, 4, z);
         if (groups)
@@ -230,7 +230,7 @@ public sealed class OpenClActivationCompute : IActivationCompute
 
     internal void LaunchBf16XtVector(DeviceBuffer<BFloat16> x, int n, int d, DeviceBuffer<float> r, int slices, int rowsPerSlice, DeviceBuffer<float> partial)
     {
-        var kernel = Context.Kernel("logistic", "bf16_xt_vector_partial");
+        var kernel = Context.Kernel("reduce", "bf16_xt_vector_partial");
         KernelCall.Arg(kernel, 0, x); KernelCall.Arg(kernel, 1, n); KernelCall.Arg(kernel, 2, d);
         KernelCall.Arg(kernel, 3, r); KernelCall.Arg(kernel, 4, rowsPerSlice); KernelCall.Arg(kernel, 5, partial);
         KernelCall.Launch(Context, kernel, "bf16_xt_vector_partial", d, slices);
