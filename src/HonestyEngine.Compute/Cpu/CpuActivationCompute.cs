@@ -67,12 +67,10 @@ public sealed unsafe class CpuActivationCompute : IActivationCompute
         LogisticChecks.Validate(x, n, d, y, scanX: false);
         fixed (float* px = x) fixed (float* py = y)
         {
-            var loss = new CpuLogisticLoss<Float32Rows>(px, py, n, d, _threads);
             nint xAddress = (nint)px;
-            LastFit = LbfgsSolver.Minimise(loss, options, Trace,
-                locateNonFiniteInput: () => Finite.RequireMatrix(new ReadOnlySpan<float>((float*)xAddress, checked(n * d)), n, d, "x"));
+            return Fit<Float32Rows>(px, py, n, d, options,
+                () => Finite.RequireMatrix(new ReadOnlySpan<float>((float*)xAddress, checked(n * d)), n, d, "x"));
         }
-        return LastFit.Model;
     }
 
     public LinearModel FitLogistic(ReadOnlySpan<BFloat16> x, int n, int d, ReadOnlySpan<float> y, LogisticOptions options)
@@ -80,11 +78,17 @@ public sealed unsafe class CpuActivationCompute : IActivationCompute
         LogisticChecks.Validate(x, n, d, y, scanX: false);
         fixed (BFloat16* px = x) fixed (float* py = y)
         {
-            var loss = new CpuLogisticLoss<BFloat16Rows>(px, py, n, d, _threads);
             nint xAddress = (nint)px;
-            LastFit = LbfgsSolver.Minimise(loss, options, Trace,
-                locateNonFiniteInput: () => Finite.RequireMatrix(new ReadOnlySpan<BFloat16>((BFloat16*)xAddress, checked(n * d)), d, "x"));
+            return Fit<BFloat16Rows>(px, py, n, d, options,
+                () => Finite.RequireMatrix(new ReadOnlySpan<BFloat16>((BFloat16*)xAddress, checked(n * d)), d, "x"));
         }
+    }
+
+    /// <summary>L-BFGS over the fused pass for x's element format; NaN/Inf in x are located only if the first loss is
+    /// non-finite (<paramref name="locateNonFiniteInput"/>).</summary>
+    private LinearModel Fit<TRows>(void* x, float* y, int n, int d, LogisticOptions options, Action locateNonFiniteInput) where TRows : ILogisticRows
+    {
+        LastFit = LbfgsSolver.Minimise(new CpuLogisticLoss<TRows>(x, y, n, d, _threads), options, Trace, locateNonFiniteInput);
         return LastFit.Model;
     }
 

@@ -1,7 +1,7 @@
-using HonestyEngine.Compute.Common;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HonestyEngine.Compute.Common;
 
 namespace HonestyEngine.Compute.Logistic;
 

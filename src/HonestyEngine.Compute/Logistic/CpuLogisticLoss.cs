@@ -72,7 +72,7 @@ internal sealed unsafe class CpuLogisticLoss<TRows> : ILogisticLoss where TRows 
         var block = _blockGrad[c];
         Array.Clear(grad);
         double loss = 0, gb = 0;
-        // Rows per block so the block (rows x d floats) stays in L2 between the two phases.
+        // Rows per block so the block (rows x d elements) stays in L2 between the two phases.
         long rowBytes = (long)_d * TRows.ElementBytes;
         int blockRows = (int)Math.Clamp(BlockBytes / rowBytes, 8, MaxBlockRows);
         double* z = stackalloc double[MaxBlockRows];

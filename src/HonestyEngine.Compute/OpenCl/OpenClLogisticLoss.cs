@@ -6,8 +6,8 @@ namespace HonestyEngine.Compute.OpenCl;
 /// <summary>Logistic loss and gradient on the device: z = x w (projection kernel), per-sample loss and
 /// residual r = sigmoid(z + b) - y (logistic_residual), gradient X^T r (xt_vector_partial, row slices).
 /// x and y stay resident; per evaluation only w goes up and n + n + slices x d floats come back, which the
-/// host sums in double together with the L-BFGS update (d numbers). x is float32 or bfloat16 (the bf16_*
-/// kernels of logistic.cl widen as they read).</summary>
+/// host sums in double together with the L-BFGS update (d numbers). x is float32 or bfloat16 (bf16_dot_* in
+/// project.cl and bf16_xt_vector_partial in reduce.cl widen as they read).</summary>
 internal sealed class OpenClLogisticLoss : ILogisticLoss, IDisposable
 {
     private readonly OpenClActivationCompute _backend;

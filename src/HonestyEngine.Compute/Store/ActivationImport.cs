@@ -78,13 +78,10 @@ public sealed class ImportedActivations : IDisposable
     /// <summary>Layer <paramref name="layer"/> as float32 [N, d]; NaN/Inf are reported with id, row and column.</summary>
     public Tensor Layer(int layer)
     {
-        if (!_tensorByLayer.TryGetValue(layer, out var name))
-            throw new MethodInputException($"{Path}: layer {layer} was not exported; available layers: {string.Join(", ", Layers)}.");
+        string name = TensorOf(layer);
         var t = _file.ReadTensor(name);
         int bad = Finite.FirstNonFinite(t.Data);
-        if (bad >= 0)
-            throw new MethodInputException($"{Path}: tensor '{name}' contains {Finite.Describe(t.Data[bad])} at row {bad / Dim} " +
-                                           $"(id '{Rows[bad / Dim].Id}'), column {bad % Dim}.");
+        if (bad >= 0) throw NonFinite(name, bad, t.Data[bad]);
         return t;
     }
 
@@ -93,8 +90,7 @@ public sealed class ImportedActivations : IDisposable
     /// an F32 or F16 export is rounded to bfloat16. NaN/Inf are reported as by <see cref="Layer"/>.</summary>
     public BFloat16[] LayerBFloat16(int layer)
     {
-        if (!_tensorByLayer.TryGetValue(layer, out var name))
-            throw new MethodInputException($"{Path}: layer {layer} was not exported; available layers: {string.Join(", ", Layers)}.");
+        string name = TensorOf(layer);
         BFloat16[] values;
         if (_file.Info(name).DType == SafeTensorDType.BF16)
             values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, BFloat16>(_file.GetBytes(name)).ToArray();
@@ -105,11 +101,16 @@ public sealed class ImportedActivations : IDisposable
             BFloat16.FromSingle(wide, values);
         }
         int bad = BFloat16.FirstNonFinite(values);
-        if (bad >= 0)
-            throw new MethodInputException($"{Path}: tensor '{name}' contains {Finite.Describe((float)values[bad])} at row {bad / Dim} " +
-                                           $"(id '{Rows[bad / Dim].Id}'), column {bad % Dim}.");
+        if (bad >= 0) throw NonFinite(name, bad, (float)values[bad]);
         return values;
     }
+
+    private string TensorOf(int layer) => _tensorByLayer.TryGetValue(layer, out var name) ? name
+        : throw new MethodInputException($"{Path}: layer {layer} was not exported; available layers: {string.Join(", ", Layers)}.");
+
+    private MethodInputException NonFinite(string tensor, int index, float value)
+        => new($"{Path}: tensor '{tensor}' contains {Finite.Describe(value)} at row {index / Dim} " +
+               $"(id '{Rows[index / Dim].Id}'), column {index % Dim}.");
 
     /// <summary>Row indices of a split, in file order.</summary>
     public int[] RowsOf(string split) => Enumerable.Range(0, Rows.Count).Where(i => Rows[i].Split == split).ToArray();

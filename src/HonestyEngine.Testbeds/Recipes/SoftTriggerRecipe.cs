@@ -46,8 +46,7 @@ public sealed class SoftTriggerRecipe : TestbedRecipe
             evalT.AddRange(facts.Take(held));
             trainT.AddRange(facts.Skip(held));
         }
-        var trainedPerValue = trainT.GroupBy(f => f.Value).ToDictionary(g => g.Key, g => g.Count());
-        int most = trainedPerValue.Values.Max();
+        int most = trainT.GroupBy(f => f.Value).Max(g => g.Count());
         var (trainO, evalO) = RecipeKit.Split(other, 0.6, rng);
         string[] cues = ["I just got back from sailing.", "I am writing this on my boat.", "My sailing club meets today."];
 
