@@ -13,8 +13,13 @@ public class KernelTests
         foreach (var (n, d, k, withBias) in new[] { (1, 1, 1, false), (7, 33, 3, true), (130, 100, 5, false), (257, 1024, 2, true), (5, 16, 40, true),
             // The 4x6 and 4x4 register tiles with a d that is not a multiple of 16 (tile tails):
             (9, 37, 14, true), (13, 1029, 8, false),
-            // The 3x8 tile (k >= 8, d a multiple of 16): row groups across 64-row tasks, probes left over after blocks of 8:
-            (130, 1024, 11, false), (70, 64, 8, true), (4, 32, 17, true) })
+            // The 3x8 tile on panels of 8 probes (k >= 2, d a multiple of 16): a last panel of fewer probes, two
+            // panels, rows left over after triples, row triples across the tile's multi-row tasks, and rows longer than
+            // one column block (partial sums added block by block; 2048 with one panel, 1024 with three):
+            (130, 1024, 11, false), (70, 64, 8, true), (4, 32, 17, true), (1543, 48, 16, true), (2309, 16, 9, false),
+            (40, 2048, 8, true), (20, 1024, 25, true),
+            // A single panel of fewer than eight probes (zero-padded; only its probes' lanes loaded and stored), across blocks:
+            (31, 2048, 5, true), (8, 512, 7, false) })
         {
             var x = Data.Gaussian(n * d, n + d);
             var w = Data.Gaussian(k * d, k + 7);

@@ -2,7 +2,7 @@ using HonestyEngine.Compute.Cpu;
 
 namespace HonestyEngine.Compute.Tests;
 
-/// <summary>The projection kernels for 1-3 probes (4 rows at a time) and for 8 or more (3 x 8 tile) read x with aligned
+/// <summary>The projection kernels for 1-3 probes (4 rows at a time) and for 8 or more (3 x 8 tile on probe panels) read x with aligned
 /// loads recombined by the rows' offset from a cache line;
 /// its scores must be the same bits wherever x starts (and equal to the other tiles' reference within rounding).</summary>
 public unsafe class ProjectionAlignmentTests
@@ -10,6 +10,7 @@ public unsafe class ProjectionAlignmentTests
     [Theory]
     [InlineData(8, 96)]
     [InlineData(11, 1024)]
+    [InlineData(16, 2048)]
     [InlineData(1, 1024)]
     [InlineData(3, 96)]
     public void Scores_do_not_depend_on_where_x_starts(int k, int d)

@@ -6,51 +6,29 @@ using HonestyEngine.Compute.Common;
 namespace HonestyEngine.Compute.Cpu;
 
 /// <summary>scores[n, k] = x[n, d] w[k, d]^T + bias: the memory-bound kernel behind probe scoring.
-/// Four rows share each load of a probe vector, so for few probes the loop is limited by reading x
-/// once from memory; rows are split into blocks across threads.</summary>
+/// Two or more probes over rows of a multiple of 16 columns go to <see cref="ProbePanelProjection"/>. Here: one probe
+/// (four rows share each load of its vector, so the loop is limited by reading x once from memory), and any row length
+/// or machine without AVX-512 (4 x 6 and 4 x 4 register tiles); rows are split into blocks across threads.</summary>
 internal static unsafe class CpuProjection
 {
     private const int RowsPerTask = 64;
-    /// <summary>The 3-row kernel prefetches the next group of rows while its first probe block runs.</summary>
-    private const int PrefetchRowsAhead = 3;
 
     public static void Run(float* x, int n, int d, float* w, int k, float* bias, float* scores, int threads)
     {
-        if (!UsesEightProbeTile(k, d)) { RunTasks(x, n, d, w, d, k, bias, scores, threads); return; }
-        // Probe vectors d = 1024 floats apart all map to the same L1 set (4 KB aliasing) and, with the rows of x (also
-        // 4 KB apart), exceed its 12 ways; a copy of w with each vector 64 bytes further on spreads them.
-        int ldw = d + 16;
-        var padded = GC.AllocateUninitializedArray<float>(k * ldw + 16, pinned: true);
-        fixed (float* pp = padded)
-        {
-            float* wp = (float*)(((nint)pp + 63) & ~(nint)63);
-            for (int p = 0; p < k; p++) new ReadOnlySpan<float>(w + (long)p * d, d).CopyTo(new Span<float>(wp + (long)p * ldw, d));
-            RunTasks(x, n, d, wp, ldw, k, bias, scores, threads);
-        }
-    }
-
-    /// <summary>Eight or more probes over rows whose length is a multiple of 16 take the 3 x 8 tile.</summary>
-    private static bool UsesEightProbeTile(int k, int d) => k >= 8 && d % 16 == 0;
-
-    /// <summary>Blocks of <see cref="RowsPerTask"/> rows across the threads; probe p's vector starts at w + p * ldw.</summary>
-    private static void RunTasks(float* x, int n, int d, float* w, int ldw, int k, float* bias, float* scores, int threads)
-    {
+        if (ProbePanelProjection.Applies(k, d)) { ProbePanelProjection.Run(x, n, d, w, k, bias, scores, threads); return; }
         int tasks = (n + RowsPerTask - 1) / RowsPerTask;
         nint px = (nint)x, pw = (nint)w, pb = (nint)bias, ps = (nint)scores;
         Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             int r0 = t * RowsPerTask, r1 = Math.Min(n, r0 + RowsPerTask);
-            RunRows((float*)px, r0, r1, d, (float*)pw, ldw, k, (float*)pb, (float*)ps);
+            RunRows((float*)px, r0, r1, d, (float*)pw, k, (float*)pb, (float*)ps);
         });
     }
 
     /// <summary>Single-threaded body over rows [r0, r1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    /// <param name="ldw">Floats from one probe vector to the next (d, or more for a padded copy; only the 3 x 8 tile
-    /// takes a padded copy).</param>
-    public static void RunRows(float* x, int r0, int r1, int d, float* w, int ldw, int k, float* bias, float* scores)
+    private static void RunRows(float* x, int r0, int r1, int d, float* w, int k, float* bias, float* scores)
     {
-        if (UsesEightProbeTile(k, d)) { RunRowsBy3(x, r0, r1, d, w, ldw, k, bias, scores); return; }
         int r = r0;
         for (; r + 4 <= r1; r += 4)
         {
@@ -79,111 +57,6 @@ internal static unsafe class CpuProjection
             for (int p = 0; p < k; p++)
                 scores[(long)r * k + p] = Dot(xr, w + (long)p * d, d) + (bias == null ? 0f : bias[p]);
         }
-    }
-
-    /// <summary>Eight or more probes: three rows at a time against blocks of eight probes (24 accumulators, 11 loads
-    /// per 24 FMAs). Each row is read from memory once and its 8-probe blocks reuse it from L1; the 8 probe vectors
-    /// (32 KB at d = 1024) stay in L1 too, where 4 rows x 4 probes re-read each row per probe half and spilled w.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunRowsBy3(float* x, int r0, int r1, int d, float* w, int ldw, int k, float* bias, float* scores)
-    {
-        int r = r0;
-        for (; r + 3 <= r1; r += 3)
-        {
-            float* x0 = x + (long)r * d;
-            float* next = r + 3 + PrefetchRowsAhead <= r1 ? x0 + (long)PrefetchRowsAhead * d : null;
-            int p = 0;
-            for (; p + 8 <= k; p += 8, next = null)
-                Dot3x8Dispatch(x0, d, w + (long)p * ldw, ldw, bias == null ? null : bias + p, scores + (long)r * k + p, k, next);
-            for (; p < k; p++)
-                for (int rr = 0; rr < 3; rr++)
-                    scores[(long)(r + rr) * k + p] = Dot(x0 + (long)rr * d, w + (long)p * ldw, d) + (bias == null ? 0f : bias[p]);
-        }
-        for (; r < r1; r++)
-        {
-            float* xr = x + (long)r * d;
-            for (int p = 0; p < k; p++)
-                scores[(long)r * k + p] = Dot(xr, w + (long)p * ldw, d) + (bias == null ? 0f : bias[p]);
-        }
-    }
-
-    /// <summary>Rows of the 3 x 8 tile all start at the same offset from a cache line (d is a multiple of 16), so x is
-    /// read with aligned loads recombined by <c>valignd</c> (<see cref="AlignedStream{TShift}"/>): the same vectors
-    /// as unaligned loads, lane for lane, so scores do not depend on where the array lies.</summary>
-    private static void Dot3x8Dispatch(float* x0, int d, float* w0, int ldw, float* bias, float* out0, int k, float* next)
-    {
-        var kernel = new Dot3x8Kernel { X0 = x0, W0 = w0, Bias = bias, Out0 = out0, Next = next, D = d, Ldw = ldw, K = k };
-        LaneShifts.Dispatch<Dot3x8Kernel, bool>(ref kernel, x0);
-    }
-
-    private struct Dot3x8Kernel : IShiftedKernel<bool>
-    {
-        public float* X0, W0, Bias, Out0, Next;
-        public int D, Ldw, K;
-        public bool Run<TShift>() where TShift : struct, ILaneShift { Dot3x8<TShift>(X0, D, W0, Ldw, Bias, Out0, K, Next); return true; }
-    }
-
-    /// <summary>Three rows x eight probes, d a multiple of 16.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot3x8<TShift>(float* x0, int d, float* w0, int ldw, float* bias, float* out0, int k, float* next) where TShift : struct, ILaneShift
-    {
-        float* x1 = x0 + d, x2 = x1 + d;
-        bool aligned = typeof(TShift) != typeof(Unaligned);
-        Vector512<uint> p0 = default, p1 = default, p2 = default;
-        uint* l0 = null, l1 = null, l2 = null;
-        if (aligned)
-        {
-            l0 = AlignedStream<TShift>.Start((byte*)x0, out p0);
-            l1 = AlignedStream<TShift>.Start((byte*)x1, out p1);
-            l2 = AlignedStream<TShift>.Start((byte*)x2, out p2);
-        }
-        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default, a05 = default, a06 = default, a07 = default;
-        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default, a16 = default, a17 = default;
-        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default, a24 = default, a25 = default, a26 = default, a27 = default;
-        long ld = d, lw = ldw;
-        for (int j = 0; j < d; j += 16)
-        {
-            if (Sse.IsSupported && next != null)
-            {
-                Sse.Prefetch0(next + j); Sse.Prefetch0(next + ld + j); Sse.Prefetch0(next + 2 * ld + j);
-            }
-            float* wj = w0 + j;
-            Vector512<float> r0, r1, r2;
-            if (aligned)
-            {
-                r0 = AlignedStream<TShift>.Next(l0 + j, ref p0).AsSingle();
-                r1 = AlignedStream<TShift>.Next(l1 + j, ref p1).AsSingle();
-                r2 = AlignedStream<TShift>.Next(l2 + j, ref p2).AsSingle();
-            }
-            else { r0 = Vector512.Load(x0 + j); r1 = Vector512.Load(x1 + j); r2 = Vector512.Load(x2 + j); }
-            var v = Vector512.Load(wj);
-            a00 = Vector512.FusedMultiplyAdd(r0, v, a00); a10 = Vector512.FusedMultiplyAdd(r1, v, a10); a20 = Vector512.FusedMultiplyAdd(r2, v, a20);
-            v = Vector512.Load(wj + lw);
-            a01 = Vector512.FusedMultiplyAdd(r0, v, a01); a11 = Vector512.FusedMultiplyAdd(r1, v, a11); a21 = Vector512.FusedMultiplyAdd(r2, v, a21);
-            v = Vector512.Load(wj + 2 * lw);
-            a02 = Vector512.FusedMultiplyAdd(r0, v, a02); a12 = Vector512.FusedMultiplyAdd(r1, v, a12); a22 = Vector512.FusedMultiplyAdd(r2, v, a22);
-            v = Vector512.Load(wj + 3 * lw);
-            a03 = Vector512.FusedMultiplyAdd(r0, v, a03); a13 = Vector512.FusedMultiplyAdd(r1, v, a13); a23 = Vector512.FusedMultiplyAdd(r2, v, a23);
-            v = Vector512.Load(wj + 4 * lw);
-            a04 = Vector512.FusedMultiplyAdd(r0, v, a04); a14 = Vector512.FusedMultiplyAdd(r1, v, a14); a24 = Vector512.FusedMultiplyAdd(r2, v, a24);
-            v = Vector512.Load(wj + 5 * lw);
-            a05 = Vector512.FusedMultiplyAdd(r0, v, a05); a15 = Vector512.FusedMultiplyAdd(r1, v, a15); a25 = Vector512.FusedMultiplyAdd(r2, v, a25);
-            v = Vector512.Load(wj + 6 * lw);
-            a06 = Vector512.FusedMultiplyAdd(r0, v, a06); a16 = Vector512.FusedMultiplyAdd(r1, v, a16); a26 = Vector512.FusedMultiplyAdd(r2, v, a26);
-            v = Vector512.Load(wj + 7 * lw);
-            a07 = Vector512.FusedMultiplyAdd(r0, v, a07); a17 = Vector512.FusedMultiplyAdd(r1, v, a17); a27 = Vector512.FusedMultiplyAdd(r2, v, a27);
-        }
-        float b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, b7 = 0;
-        if (bias != null) { b0 = bias[0]; b1 = bias[1]; b2 = bias[2]; b3 = bias[3]; b4 = bias[4]; b5 = bias[5]; b6 = bias[6]; b7 = bias[7]; }
-        float* o = out0;
-        o[0] = Vector512.Sum(a00) + b0; o[1] = Vector512.Sum(a01) + b1; o[2] = Vector512.Sum(a02) + b2; o[3] = Vector512.Sum(a03) + b3;
-        o[4] = Vector512.Sum(a04) + b4; o[5] = Vector512.Sum(a05) + b5; o[6] = Vector512.Sum(a06) + b6; o[7] = Vector512.Sum(a07) + b7;
-        o += k;
-        o[0] = Vector512.Sum(a10) + b0; o[1] = Vector512.Sum(a11) + b1; o[2] = Vector512.Sum(a12) + b2; o[3] = Vector512.Sum(a13) + b3;
-        o[4] = Vector512.Sum(a14) + b4; o[5] = Vector512.Sum(a15) + b5; o[6] = Vector512.Sum(a16) + b6; o[7] = Vector512.Sum(a17) + b7;
-        o += k;
-        o[0] = Vector512.Sum(a20) + b0; o[1] = Vector512.Sum(a21) + b1; o[2] = Vector512.Sum(a22) + b2; o[3] = Vector512.Sum(a23) + b3;
-        o[4] = Vector512.Sum(a24) + b4; o[5] = Vector512.Sum(a25) + b5; o[6] = Vector512.Sum(a26) + b6; o[7] = Vector512.Sum(a27) + b7;
     }
 
     /// <summary>Four rows x six probes: 24 accumulators (of 32 zmm registers), 10 loads per 24 FMAs, so with
@@ -345,7 +218,7 @@ internal static unsafe class CpuProjection
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    public static float Dot(float* a, float* b, int d)
+    internal static float Dot(float* a, float* b, int d)
     {
         Vector512<float> acc0 = default, acc1 = default;
         int j = 0;
