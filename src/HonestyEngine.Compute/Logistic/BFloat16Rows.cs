@@ -104,14 +104,14 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         int k = firstUncovered;
         for (; k < half; k++)
         {
-            float se = 0, so = 0;
+            float se = accEven[k], so = accOdd[k];
             ushort* x = (ushort*)xBytes + 2 * k;
             for (int t = 0; t < rows; t++, x += d) { se += r[t] * Widen(x[0]); so += r[t] * Widen(x[1]); }
             accEven[k] = se; accOdd[k] = so;
         }
         if ((d & 1) != 0)
         {
-            float s = 0;
+            float s = acc[d - 1];
             ushort* x = (ushort*)xBytes + d - 1;
             for (int t = 0; t < rows; t++, x += d) s += r[t] * Widen(x[0]);
             acc[d - 1] = s;
@@ -132,7 +132,7 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         int k = 0;
         for (; k + 32 <= half; k += 32)
         {
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector512<float> a0 = Vector512.Load(accEven + k), a1 = Vector512.Load(accOdd + k), a2 = Vector512.Load(accEven + k + 16), a3 = Vector512.Load(accOdd + k + 16);
             byte* col = xBytes + k * sizeof(uint);
             for (int t = 0; t < rows; t++, col += rowBytes)
             {

@@ -70,14 +70,14 @@ internal readonly unsafe struct Float32Rows : ILogisticRows
         int j = firstUncovered;
         for (; j < d; j++)
         {
-            float s = 0;
+            float s = acc[j];
             for (int t = 0; t < rows; t++) s += r[t] * x[(long)t * d + j];
             acc[j] = s;
         }
     }
 
     /// <summary>The 64-column tiles: each keeps a tile of acc in four registers across the rows (one load and one FMA
-    /// per element, no read-modify-write of acc per row); returns the first column it did not cover. Where every row
+    /// per element, acc read and written once per block, not per row); returns the first column it did not cover. Where every row
     /// starts at the same offset from a cache line (d a multiple of 16), x is read with aligned loads, giving the same
     /// vectors as unaligned ones.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -88,7 +88,7 @@ internal readonly unsafe struct Float32Rows : ILogisticRows
         int j = 0;
         for (; j + 64 <= d; j += 64)
         {
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector512<float> a0 = Vector512.Load(acc + j), a1 = Vector512.Load(acc + j + 16), a2 = Vector512.Load(acc + j + 32), a3 = Vector512.Load(acc + j + 48);
             float* col = x + j;
             for (int t = 0; t < rows; t++, col += d)
             {

@@ -18,10 +18,10 @@ internal unsafe interface ILogisticRows
     /// <summary>x_row . w with w in kernel order, x read as <typeparamref name="TShift"/> says; issues software
     /// prefetches for the stream ahead.</summary>
     static abstract float Dot<TShift>(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift;
-    /// <summary>acc (kernel order) = sum_t r[t] x[t, :] over the register tiles of a block of rows that is hot in cache;
+    /// <summary>acc (kernel order) += sum_t r[t] x[t, :] over the register tiles of a block of rows that is hot in cache;
     /// returns the first column (in the format's tile unit) the tiles did not cover.</summary>
     static abstract int Tiles<TShift>(byte* x, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift;
-    /// <summary>The columns after the tiles, from <paramref name="firstUncovered"/> on.</summary>
+    /// <summary>The columns after the tiles, from <paramref name="firstUncovered"/> on (added into acc as well).</summary>
     static abstract void TileTails(byte* x, int rows, int d, float* r, float* acc, int firstUncovered);
     /// <summary>Whether every row of a block starts at the first row's offset from a cache line (row bytes a multiple of 64).</summary>
     static abstract bool RowsShareOffset(int d);
