@@ -160,6 +160,7 @@ internal static unsafe class CpuProjection
 
     /// <summary>Dot products of four consecutive rows (stride d) with one vector; where the rows share their offset from
     /// a cache line (d a multiple of 16), x is read through <see cref="AlignedStream{TShift}"/> (same vectors, same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4(float* x0, int d, float* w, out float s0, out float s1, out float s2, out float s3)
     {
         var kernel = new Dot4Kernel { X0 = x0, W = w, D = d };
@@ -170,6 +171,7 @@ internal static unsafe class CpuProjection
     {
         public float* X0, W;
         public int D;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public (float, float, float, float) Run<TShift>() where TShift : struct, ILaneShift
         {
             Dot4<TShift>(X0, D, W, out float s0, out float s1, out float s2, out float s3);

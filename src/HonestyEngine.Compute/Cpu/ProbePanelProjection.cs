@@ -67,6 +67,7 @@ internal static unsafe class ProbePanelProjection
     /// row triple's slice (at d = 4096 a whole panel is 128 KB, and re-reading it from L2 for every triple held the pass
     /// at 0.57 of the read bandwidth). Each block's partial sums are added to the scores the first block wrote. Rows
     /// past the last full triple take plain dot products over the whole row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunRows(float* x, int r0, int r1, int d, float* w, float* packed, int k, float* bias, float* scores)
     {
         int panels = (k + PanelWidth - 1) / PanelWidth, blockColumns = BlockColumns(d, panels);
@@ -116,6 +117,7 @@ internal static unsafe class ProbePanelProjection
         public float* X0, Panel, Bias, Out0, Next;
         public int D, Columns, K, Probes;
         public bool Accumulate;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Run<TShift>() where TShift : struct, ILaneShift
         {
             var scores = Dot3x8<TShift>(X0, D, Columns, Panel, Next);

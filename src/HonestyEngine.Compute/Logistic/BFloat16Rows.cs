@@ -17,6 +17,7 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
 
     public static int ElementBytes => sizeof(ushort);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToKernelOrder(ReadOnlySpan<double> w, Span<float> destination)
     {
         int half = w.Length / 2;
@@ -28,6 +29,7 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         if ((w.Length & 1) != 0) destination[w.Length - 1] = (float)w[w.Length - 1];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FromKernelOrder(ReadOnlySpan<double> source, Span<double> destination)
     {
         int half = source.Length / 2;

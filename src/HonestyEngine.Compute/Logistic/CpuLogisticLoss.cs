@@ -37,6 +37,7 @@ internal sealed unsafe class CpuLogisticLoss<TRows> : ILogisticLoss where TRows 
 
     public int Dimension => _d;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(ReadOnlySpan<double> w, double b, Span<double> gradW, out double gradB)
     {
         TRows.ToKernelOrder(w, _w);

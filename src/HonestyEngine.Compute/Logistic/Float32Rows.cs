@@ -12,11 +12,13 @@ internal readonly unsafe struct Float32Rows : ILogisticRows
 
     public static int ElementBytes => sizeof(float);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToKernelOrder(ReadOnlySpan<double> w, Span<float> destination)
     {
         for (int i = 0; i < w.Length; i++) destination[i] = (float)w[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FromKernelOrder(ReadOnlySpan<double> source, Span<double> destination) => source.CopyTo(destination);
 
     /// <summary>Dot product with four independent accumulators: shorter float32 rounding chains than the

@@ -30,6 +30,7 @@ internal unsafe interface ILogisticRows
 /// <summary>Picks each kernel's aligned-load instantiation (<see cref="LaneShifts"/>) once for both formats.</summary>
 internal static unsafe class LogisticRowKernels<TRows> where TRows : ILogisticRows
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd)
     {
         var kernel = new DotKernel { Row = row, W = w, D = d, Prefetch = prefetch, PrefetchEnd = prefetchEnd };
@@ -38,6 +39,7 @@ internal static unsafe class LogisticRowKernels<TRows> where TRows : ILogisticRo
         return s;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeTimesVector(byte* x, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd)
     {
         var kernel = new TilesKernel { X = x, Rows = rows, D = d, R = r, Acc = acc, Prefetch = prefetch, PrefetchEnd = prefetchEnd };
@@ -51,6 +53,7 @@ internal static unsafe class LogisticRowKernels<TRows> where TRows : ILogisticRo
         public byte* Row, Prefetch, PrefetchEnd;
         public float* W;
         public int D;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float Run<TShift>() where TShift : struct, ILaneShift => TRows.Dot<TShift>(Row, W, D, ref Prefetch, PrefetchEnd);
     }
 
@@ -59,6 +62,7 @@ internal static unsafe class LogisticRowKernels<TRows> where TRows : ILogisticRo
         public byte* X, Prefetch, PrefetchEnd;
         public float* R, Acc;
         public int Rows, D;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Run<TShift>() where TShift : struct, ILaneShift => TRows.Tiles<TShift>(X, Rows, D, R, Acc, ref Prefetch, PrefetchEnd);
     }
 }
