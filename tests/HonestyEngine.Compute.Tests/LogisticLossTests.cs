@@ -110,4 +110,43 @@ public unsafe class LogisticAlignmentTests
             }
         }
     }
+
+    /// <summary>Phase 1 takes four rows per call; each row's z must be the very bits of the single-row kernel (same
+    /// operations in the same order), at every offset the aligned loads handle and with the tails d leaves.</summary>
+    [Theory]
+    [InlineData(false, 1024)]
+    [InlineData(false, 80)]   // a 16-column tail after the 64-column steps
+    [InlineData(true, 4096)]
+    [InlineData(true, 96)]    // a 16-pair tail after the 32-pair steps
+    [InlineData(true, 160)]
+    public void Four_row_dot_gives_the_single_row_bits(bool bfloat16, int d)
+    {
+        int elementBytes = bfloat16 ? 2 : 4;
+        var values = Data.Gaussian(4 * d, d + 5);
+        var w = Data.Gaussian(d, 9);
+        byte[] buffer = GC.AllocateArray<byte>(4 * d * elementBytes + 128, pinned: true);
+        var four = new float[4];
+        fixed (byte* pb = buffer) fixed (float* pw = w) fixed (float* pz = four)
+        {
+            byte* aligned = (byte*)(((nint)pb + 63) & ~(nint)63);
+            for (int offset = 0; offset < 64; offset += 4)
+            {
+                byte* x = aligned + offset;
+                if (bfloat16) BFloat16.FromSingle(values, new Span<BFloat16>(x, values.Length));
+                else values.CopyTo(new Span<float>(x, values.Length));
+                long rowBytes = (long)d * elementBytes;
+                byte* prefetch = x, end = x;
+                for (int i = 0; i < 4; i++) pz[i] = float.NaN;
+                if (bfloat16) LogisticRowKernels<BFloat16Rows>.Dot4(x, rowBytes, pw, d, pz, ref prefetch, end);
+                else LogisticRowKernels<Float32Rows>.Dot4(x, rowBytes, pw, d, pz, ref prefetch, end);
+                for (int i = 0; i < 4; i++)
+                {
+                    float single = bfloat16
+                        ? LogisticRowKernels<BFloat16Rows>.Dot(x + i * rowBytes, pw, d, ref prefetch, end)
+                        : LogisticRowKernels<Float32Rows>.Dot(x + i * rowBytes, pw, d, ref prefetch, end);
+                    Assert.Equal(BitConverter.SingleToInt32Bits(single), BitConverter.SingleToInt32Bits(four[i]));
+                }
+            }
+        }
+    }
 }

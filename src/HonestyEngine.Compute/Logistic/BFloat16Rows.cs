@@ -98,6 +98,89 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         return s;
     }
 
+    /// <summary>Four rows at once (see <see cref="ILogisticRows.Dot4{TShift}"/>): per 64 columns, four loads of w (even
+    /// and odd halves) serve eight of x, where one row at a time loaded two of w per load of x. Alternating runs at
+    /// d = 4096: 35.4-35.9 GB/s median against 29.9-30.8 one row at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dot4<TShift>(byte* row0, long rowBytes, float* w, int d, float* z, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
+    {
+        int half = d >> 1;
+        float* we = w, wo = w + half;
+        bool aligned = typeof(TShift) != typeof(Unaligned);
+        byte* r0 = row0, r1 = row0 + rowBytes, r2 = row0 + 2 * rowBytes, r3 = row0 + 3 * rowBytes;
+        Vector512<uint> p0 = default, p1 = default, p2 = default, p3 = default;
+        uint* l0 = null, l1 = null, l2 = null, l3 = null;
+        if (aligned)
+        {
+            l0 = AlignedStream<TShift>.Start(r0, out p0); l1 = AlignedStream<TShift>.Start(r1, out p1);
+            l2 = AlignedStream<TShift>.Start(r2, out p2); l3 = AlignedStream<TShift>.Start(r3, out p3);
+        }
+        Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
+        Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default, s30 = default, s31 = default, s32 = default, s33 = default;
+        int k = 0;
+        for (; k + 32 <= half; k += 32)
+        {
+            var we0 = Vector512.Load(we + k); var wo0 = Vector512.Load(wo + k); var we1 = Vector512.Load(we + k + 16); var wo1 = Vector512.Load(wo + k + 16);
+            Row<TShift>(aligned, r0, l0, k, ref p0, we0, wo0, we1, wo1, ref s00, ref s01, ref s02, ref s03);
+            Row<TShift>(aligned, r1, l1, k, ref p1, we0, wo0, we1, wo1, ref s10, ref s11, ref s12, ref s13);
+            Row<TShift>(aligned, r2, l2, k, ref p2, we0, wo0, we1, wo1, ref s20, ref s21, ref s22, ref s23);
+            Row<TShift>(aligned, r3, l3, k, ref p3, we0, wo0, we1, wo1, ref s30, ref s31, ref s32, ref s33);
+            for (int i = 0; i < 4; i++) StreamPrefetch.Next(ref prefetch, prefetchEnd);
+        }
+        for (; k + 16 <= half; k += 16)
+        {
+            var wev = Vector512.Load(we + k); var wov = Vector512.Load(wo + k);
+            Half<TShift>(aligned, r0, l0, k, ref p0, wev, wov, ref s00, ref s01);
+            Half<TShift>(aligned, r1, l1, k, ref p1, wev, wov, ref s10, ref s11);
+            Half<TShift>(aligned, r2, l2, k, ref p2, wev, wov, ref s20, ref s21);
+            Half<TShift>(aligned, r3, l3, k, ref p3, wev, wov, ref s30, ref s31);
+        }
+        z[0] = Finish(Vector512.Sum((s00 + s01) + (s02 + s03)), r0, we, wo, w, k, d);
+        z[1] = Finish(Vector512.Sum((s10 + s11) + (s12 + s13)), r1, we, wo, w, k, d);
+        z[2] = Finish(Vector512.Sum((s20 + s21) + (s22 + s23)), r2, we, wo, w, k, d);
+        z[3] = Finish(Vector512.Sum((s30 + s31) + (s32 + s33)), r3, we, wo, w, k, d);
+    }
+
+    /// <summary>One row's 32 pairs of <see cref="Dot4{TShift}"/>, in <see cref="Dot{TShift}"/>'s order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row<TShift>(bool aligned, byte* row, uint* line, int k, ref Vector512<uint> previous, Vector512<float> we0, Vector512<float> wo0,
+        Vector512<float> we1, Vector512<float> wo1, ref Vector512<float> s0, ref Vector512<float> s1, ref Vector512<float> s2, ref Vector512<float> s3)
+        where TShift : struct, ILaneShift
+    {
+        Vector512<uint> u0, u1;
+        if (aligned)
+        {
+            u0 = AlignedStream<TShift>.Next(line + k, ref previous);
+            u1 = AlignedStream<TShift>.Next(line + k + 16, ref previous);
+        }
+        else { u0 = Vector512.Load((uint*)row + k); u1 = Vector512.Load((uint*)row + k + 16); }
+        s0 = Vector512.FusedMultiplyAdd(Even(u0), we0, s0);
+        s1 = Vector512.FusedMultiplyAdd(Odd(u0), wo0, s1);
+        s2 = Vector512.FusedMultiplyAdd(Even(u1), we1, s2);
+        s3 = Vector512.FusedMultiplyAdd(Odd(u1), wo1, s3);
+    }
+
+    /// <summary>One row's 16 pairs after the 32-pair steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Half<TShift>(bool aligned, byte* row, uint* line, int k, ref Vector512<uint> previous, Vector512<float> wev, Vector512<float> wov,
+        ref Vector512<float> s0, ref Vector512<float> s1) where TShift : struct, ILaneShift
+    {
+        var u = aligned ? AlignedStream<TShift>.Next(line + k, ref previous) : Vector512.Load((uint*)row + k);
+        s0 = Vector512.FusedMultiplyAdd(Even(u), wev, s0);
+        s1 = Vector512.FusedMultiplyAdd(Odd(u), wov, s1);
+    }
+
+    /// <summary>The scalar pairs and odd last column after the vector sum, as in <see cref="Dot{TShift}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Finish(float s, byte* row, float* we, float* wo, float* w, int k, int d)
+    {
+        int half = d >> 1;
+        ushort* x = (ushort*)row;
+        for (; k < half; k++) s += Widen(x[2 * k]) * we[k] + Widen(x[2 * k + 1]) * wo[k];
+        if ((d & 1) != 0) s += Widen(x[d - 1]) * w[d - 1];
+        return s;
+    }
+
     /// <summary>The pairs after the last whole 32-pair tile, and the last column when d is odd.</summary>
     public static void TileTails(byte* xBytes, int rows, int d, float* r, float* acc, int firstUncovered)
     {

@@ -18,6 +18,10 @@ internal unsafe interface ILogisticRows
     /// <summary>x_row . w with w in kernel order, x read as <typeparamref name="TShift"/> says; issues software
     /// prefetches for the stream ahead.</summary>
     static abstract float Dot<TShift>(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift;
+    /// <summary>The same dot product for four consecutive rows (<paramref name="rowBytes"/> apart), each with exactly
+    /// <see cref="Dot{TShift}"/>'s operations in its order (the same bits), into z[0..3]; a format may share its loads
+    /// of w across the four. Only called where the rows share their offset from a cache line.</summary>
+    static abstract void Dot4<TShift>(byte* row0, long rowBytes, float* w, int d, float* z, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift;
     /// <summary>acc (kernel order) += sum_t r[t] x[t, :] over the register tiles of a block of rows that is hot in cache;
     /// returns the first column (in the format's tile unit) the tiles did not cover.</summary>
     static abstract int Tiles<TShift>(byte* x, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift;
@@ -39,6 +43,20 @@ internal static unsafe class LogisticRowKernels<TRows> where TRows : ILogisticRo
         return s;
     }
 
+    /// <summary>z[0..3] for four consecutive rows; rows that do not share a cache-line offset take four single dots.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dot4(byte* row0, long rowBytes, float* w, int d, float* z, ref byte* prefetch, byte* prefetchEnd)
+    {
+        if (!TRows.RowsShareOffset(d))
+        {
+            for (int i = 0; i < 4; i++) z[i] = Dot(row0 + i * rowBytes, w, d, ref prefetch, prefetchEnd);
+            return;
+        }
+        var kernel = new Dot4Kernel { Row0 = row0, RowBytes = rowBytes, W = w, Z = z, D = d, Prefetch = prefetch, PrefetchEnd = prefetchEnd };
+        LaneShifts.Dispatch<Dot4Kernel, bool>(ref kernel, row0);
+        prefetch = kernel.Prefetch;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeTimesVector(byte* x, int rows, int d, float* r, float* acc, ref byte* prefetch, byte* prefetchEnd)
     {
@@ -55,6 +73,16 @@ internal static unsafe class LogisticRowKernels<TRows> where TRows : ILogisticRo
         public int D;
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float Run<TShift>() where TShift : struct, ILaneShift => TRows.Dot<TShift>(Row, W, D, ref Prefetch, PrefetchEnd);
+    }
+
+    private struct Dot4Kernel : IShiftedKernel<bool>
+    {
+        public byte* Row0, Prefetch, PrefetchEnd;
+        public float* W, Z;
+        public long RowBytes;
+        public int D;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public bool Run<TShift>() where TShift : struct, ILaneShift { TRows.Dot4<TShift>(Row0, RowBytes, W, D, Z, ref Prefetch, PrefetchEnd); return true; }
     }
 
     private struct TilesKernel : IShiftedKernel<int>
