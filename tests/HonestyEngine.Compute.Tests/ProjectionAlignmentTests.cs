@@ -2,7 +2,7 @@ using HonestyEngine.Compute.Cpu;
 
 namespace HonestyEngine.Compute.Tests;
 
-/// <summary>The projection kernels for 1-3 probes (4 rows at a time) and for 8 or more (3 x 8 tile on probe panels) read x with aligned
+/// <summary>The projection kernels for 1 probe (4 rows at a time) and for 2 or more (3 x 8 tile on probe panels) read x with aligned
 /// loads recombined by the rows' offset from a cache line;
 /// its scores must be the same bits wherever x starts (and equal to the other tiles' reference within rounding).</summary>
 public unsafe class ProjectionAlignmentTests
