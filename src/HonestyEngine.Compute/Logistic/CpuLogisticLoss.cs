@@ -108,7 +108,7 @@ internal sealed unsafe class CpuLogisticLoss<TRows> : ILogisticLoss where TRows 
                 // Loss and residual for the whole block at once (vectorised exp/log).
                 loss += LossAndResidual(z, _y + start, rows, residual, out double blockGb);
                 gb += blockGb;
-                // Phase 2: acc = x_block^T r_block from L2, 64 columns at a time in registers.
+                // Phase 2: acc += x_block^T r_block from L2, 64 columns at a time in registers.
                 LogisticRowKernels<TRows>.TransposeTimesVector(xb, rows, _d, residual, acc, ref prefetch, prefetchEnd);
                 // float partial sums over a short run of rows, double across runs.
                 sinceWiden += rows;
