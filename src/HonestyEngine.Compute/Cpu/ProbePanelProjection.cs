@@ -38,7 +38,7 @@ internal static unsafe class ProbePanelProjection
         float* packed = (float*)NativeMemory.AlignedAlloc((nuint)((long)panels * PanelWidth * d * sizeof(float)), 64);
         try
         {
-            Pack(w, d, k, packed);
+            Pack(w, d, k, panels, packed);
             // Tasks are a multiple of 3 rows, at most MaxTaskBytes of x and at least 4 per thread.
             int maxRows = Math.Clamp(MaxTaskBytes / (d * sizeof(float)) / 3 * 3, 12, 768);
             int rowsPerTask = Math.Clamp((n / (threads * 4) + 2) / 3 * 3, Math.Min(48, maxRows), maxRows);
@@ -55,9 +55,9 @@ internal static unsafe class ProbePanelProjection
 
     /// <summary>Panel q, columns [16 s, 16 s + 16): probe 8 q + i's values at packed + 8 d q + 128 s + 16 i; the last
     /// panel's missing probes are zeros (their scores are computed and never stored).</summary>
-    private static void Pack(float* w, int d, int k, float* packed)
+    private static void Pack(float* w, int d, int k, int panels, float* packed)
     {
-        for (int q = 0; q < (k + PanelWidth - 1) / PanelWidth; q++)
+        for (int q = 0; q < panels; q++)
             for (int s = 0; s < d / 16; s++)
                 for (int i = 0; i < PanelWidth; i++)
                 {
@@ -97,8 +97,8 @@ internal static unsafe class ProbePanelProjection
                 }
             }
         }
-        for (int r = r0; r < r1; r++)
-            for (int p = r < tripleEnd ? k : 0; p < k; p++)
+        for (int r = tripleEnd; r < r1; r++)
+            for (int p = 0; p < k; p++)
                 scores[(long)r * k + p] = CpuProjection.Dot(x + (long)r * d, w + (long)p * d, d) + (bias == null ? 0f : bias[p]);
     }
 

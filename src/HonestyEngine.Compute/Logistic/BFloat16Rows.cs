@@ -58,7 +58,6 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot<TShift>(byte* row, float* w, int d, ref byte* prefetch, byte* prefetchEnd) where TShift : struct, ILaneShift
     {
-        uint* pairs = (uint*)row;
         int half = d >> 1;
         float* we = w, wo = w + half;
         bool aligned = typeof(TShift) != typeof(Unaligned);
@@ -68,34 +67,13 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         int k = 0;
         for (; k + 32 <= half; k += 32)
         {
-            Vector512<uint> u0, u1;
-            if (aligned)
-            {
-                u0 = AlignedStream<TShift>.Next(line + k, ref previous);
-                u1 = AlignedStream<TShift>.Next(line + k + 16, ref previous);
-            }
-            else
-            {
-                u0 = Vector512.Load(pairs + k);
-                u1 = Vector512.Load(pairs + k + 16);
-            }
-            s0 = Vector512.FusedMultiplyAdd(Even(u0), Vector512.Load(we + k), s0);
-            s1 = Vector512.FusedMultiplyAdd(Odd(u0), Vector512.Load(wo + k), s1);
-            s2 = Vector512.FusedMultiplyAdd(Even(u1), Vector512.Load(we + k + 16), s2);
-            s3 = Vector512.FusedMultiplyAdd(Odd(u1), Vector512.Load(wo + k + 16), s3);
+            Row<TShift>(aligned, row, line, k, ref previous, Vector512.Load(we + k), Vector512.Load(wo + k),
+                Vector512.Load(we + k + 16), Vector512.Load(wo + k + 16), ref s0, ref s1, ref s2, ref s3);
             StreamPrefetch.Next(ref prefetch, prefetchEnd);
         }
         for (; k + 16 <= half; k += 16)
-        {
-            var u = aligned ? AlignedStream<TShift>.Next(line + k, ref previous) : Vector512.Load(pairs + k);
-            s0 = Vector512.FusedMultiplyAdd(Even(u), Vector512.Load(we + k), s0);
-            s1 = Vector512.FusedMultiplyAdd(Odd(u), Vector512.Load(wo + k), s1);
-        }
-        float s = Vector512.Sum((s0 + s1) + (s2 + s3));
-        ushort* x = (ushort*)row;
-        for (; k < half; k++) s += Widen(x[2 * k]) * we[k] + Widen(x[2 * k + 1]) * wo[k];
-        if ((d & 1) != 0) s += Widen(x[d - 1]) * w[d - 1];
-        return s;
+            Half<TShift>(aligned, row, line, k, ref previous, Vector512.Load(we + k), Vector512.Load(wo + k), ref s0, ref s1);
+        return Finish(Vector512.Sum((s0 + s1) + (s2 + s3)), row, we, wo, w, k, d);
     }
 
     /// <summary>Four rows at once (see <see cref="ILogisticRows.Dot4{TShift}"/>): per 64 columns, four loads of w (even
@@ -141,7 +119,8 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         z[3] = Finish(Vector512.Sum((s30 + s31) + (s32 + s33)), r3, we, wo, w, k, d);
     }
 
-    /// <summary>One row's 32 pairs of <see cref="Dot4{TShift}"/>, in <see cref="Dot{TShift}"/>'s order.</summary>
+    /// <summary>One row's 32 pairs, shared by <see cref="Dot{TShift}"/> and <see cref="Dot4{TShift}"/> (so both do the same
+    /// operations in the same order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Row<TShift>(bool aligned, byte* row, uint* line, int k, ref Vector512<uint> previous, Vector512<float> we0, Vector512<float> wo0,
         Vector512<float> we1, Vector512<float> wo1, ref Vector512<float> s0, ref Vector512<float> s1, ref Vector512<float> s2, ref Vector512<float> s3)
@@ -170,7 +149,7 @@ internal readonly unsafe struct BFloat16Rows : ILogisticRows
         s1 = Vector512.FusedMultiplyAdd(Odd(u), wov, s1);
     }
 
-    /// <summary>The scalar pairs and odd last column after the vector sum, as in <see cref="Dot{TShift}"/>.</summary>
+    /// <summary>The scalar pairs and odd last column after the vector sum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Finish(float s, byte* row, float* we, float* wo, float* w, int k, int d)
     {
