@@ -25,10 +25,13 @@ internal sealed class RunCommand : ICliCommand
         var plugins = new Option<string[]>("--plugins") { Description = "Plugin root folder (repeatable). Default: <repo>/artifacts/plugins and <repo>/plugins." };
         var cache = new Option<string?>("--cache") { Description = "Cache root (cells, model runs, activations). Default: <repo>/.honesty-cache." };
         var budget = new Option<int>("--time-budget") { Description = "Seconds a cell may run when its method declares no budget.", DefaultValueFactory = _ => 600 };
+        var import = new Option<string?>("--import") { Description = "Activations exported elsewhere (safetensors with layer_{i} [N, d]) to run the probe methods on, as testbed --import-name. With it, --testbeds defaults to that testbed alone." };
+        var importLabels = new Option<string?>("--import-labels") { Description = "The labels JSONL of --import: one {\"id\", \"label\": 0|1|null, \"split\": \"train\"|\"eval\"|\"control\"} per row." };
+        var importName = new Option<string?>("--import-name") { Description = "Testbed name of --import. Default: imported-<file name>." };
         var samples = new Option<int?>("--samples") { Description = "Responses sampled per item for interventions and neutral accuracy. Default: 4 (full), 1 (quick)." };
 
         var command = new Command("run", "Run every selected method on every selected testbed and write samples.jsonl, results.json/.csv, report.md and report.html.");
-        foreach (var o in new Option[] { testbeds, methods, quick, seed, output, device, parallel, plugins, cache, budget, samples }) command.Options.Add(o);
+        foreach (var o in new Option[] { testbeds, methods, quick, seed, output, device, parallel, plugins, cache, budget, samples, import, importLabels, importName }) command.Options.Add(o);
         command.SetAction(parseResult =>
         {
             int parallelism = parseResult.GetValue(parallel);
@@ -39,9 +42,15 @@ internal sealed class RunCommand : ICliCommand
             var outDir = Path.GetFullPath(parseResult.GetValue(output)
                 ?? Path.Combine(HostComposition.RepositoryRoot ?? Directory.GetCurrentDirectory(), "results", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
             var deviceName = parseResult.GetValue(device)!;
+            if (parseResult.GetValue(import) is null && (parseResult.GetValue(importLabels) ?? parseResult.GetValue(importName)) is not null)
+                throw new CliException("--import-labels and --import-name go with --import (the activation file).");
+            using var imported = parseResult.GetValue(import) is { } importPath
+                ? ImportedTestbedOption.Open(importPath, parseResult.GetValue(importLabels), parseResult.GetValue(importName))
+                : null;
+            var testbedGlobs = Glob.Split(parseResult.GetValue(testbeds));
             var options = new RunOptions
             {
-                TestbedGlobs = Glob.Split(parseResult.GetValue(testbeds)),
+                TestbedGlobs = imported is not null && testbedGlobs.Count == 0 ? [imported.Testbed.Info.Name] : testbedGlobs,
                 MethodGlobs = Glob.Split(parseResult.GetValue(methods)),
                 Profile = parseResult.GetValue(quick) ? RunProfile.Quick : RunProfile.Full,
                 Seed = parseResult.GetValue(seed),
@@ -58,7 +67,7 @@ internal sealed class RunCommand : ICliCommand
             // running: OpenBLAS's float summation order depends on its thread count, so a cell's numbers must not
             // depend on scheduling or on which other testbeds are in the run.
             Gemm.Threads = ThreadsPerCell(parallelism);
-            return Run(options, HostComposition.PluginRootsFor(parseResult.GetValue(plugins)));
+            return Run(options, HostComposition.PluginRootsFor(parseResult.GetValue(plugins)), imported?.Source);
         });
         return command;
     }
@@ -66,10 +75,11 @@ internal sealed class RunCommand : ICliCommand
     /// <summary>GEMM threads of each cell: the cores divided among the cells that may run at once (at least 1).</summary>
     internal static int ThreadsPerCell(int parallelism) => Math.Max(1, Environment.ProcessorCount / Math.Max(1, parallelism));
 
-    private static int Run(RunOptions options, IReadOnlyList<string> pluginRoots)
+    private static int Run(RunOptions options, IReadOnlyList<string> pluginRoots, HonestyEngine.Abstractions.ITestbedSource? imported)
     {
         void Warn(string line) => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(line)}");
         var host = HostComposition.Create(options.Device, options.CacheDirectory, Warn);
+        if (imported is not null) host = host with { TestbedSources = [.. host.TestbedSources, imported] };
         using var catalog = PluginLoader.Load(pluginRoots, host, Warn);
         AnsiConsole.MarkupLine($"[grey]plugins: {Markup.Escape(string.Join(", ", pluginRoots))}; compute: {Markup.Escape(host.Compute.Name)}; cache: {Markup.Escape(options.CacheDirectory)}[/]");
 

@@ -71,17 +71,21 @@ internal sealed class CellExecutor(HostServices host, RunOptions options, IReadO
     private MethodContext Context(MatrixCell cell, string cacheDir, RunTestbedList testbeds, CancellationToken token, Action<string> log, IReadOnlyDictionary<string, int>? privileged = null)
     {
         Directory.CreateDirectory(cacheDir);
+        // A testbed of imported activations serves its own rows and training data in place of the host's.
+        var (resources, activations) = cell.Testbed is Hosting.ITestbedServices own
+            ? (own.ResourcesOver(host.Resources), own.Activations)
+            : (host.Resources, host.Activations);
         if (privileged is null)
             return new MethodContext
             {
-                Testbed = cell.Testbed, Services = cell.Variant.Method.Services, Resources = host.Resources, Compute = host.Compute,
-                Activations = host.Activations, Seed = options.Seed, Profile = options.Profile, SamplesPerItem = options.EffectiveSamplesPerItem,
+                Testbed = cell.Testbed, Services = cell.Variant.Method.Services, Resources = resources, Compute = host.Compute,
+                Activations = activations, Seed = options.Seed, Profile = options.Profile, SamplesPerItem = options.EffectiveSamplesPerItem,
                 CacheDirectory = cacheDir, CancellationToken = token, Log = log, RunTestbeds = testbeds,
             };
         return new DetectorContext
         {
-            Testbed = cell.Testbed, Services = cell.Variant.Method.Services, Resources = host.Resources, Compute = host.Compute,
-            Activations = host.Activations, Seed = options.Seed, Profile = options.Profile, SamplesPerItem = options.EffectiveSamplesPerItem,
+            Testbed = cell.Testbed, Services = cell.Variant.Method.Services, Resources = resources, Compute = host.Compute,
+            Activations = activations, Seed = options.Seed, Profile = options.Profile, SamplesPerItem = options.EffectiveSamplesPerItem,
             CacheDirectory = cacheDir, CancellationToken = token, Log = log, PrivilegedLabels = privileged, RunTestbeds = testbeds,
         };
     }
