@@ -1,5 +1,6 @@
 using HonestyEngine.Abstractions;
 using HonestyEngine.Compute.Store;
+using HonestyEngine.Engine.Hosting;
 using HonestyEngine.Engine.Imported;
 using HonestyEngine.Engine.Metrics;
 using HonestyEngine.Engine.Results;
@@ -20,11 +21,11 @@ public sealed class ImportedActivationsTests(EngineRuns runs)
     private const int Dim = 32, Layers = 4;
 
     /// <summary>The export and its host are made once per test process (the run is shared by the tests below).</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Engine.Hosting.HostServices>> Hosts = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<HostServices>> Hosts = new();
 
     private RunSummary Run()
     {
-        var host = Hosts.GetOrAdd(runs.CacheRoot, root => new Lazy<Engine.Hosting.HostServices>(() =>
+        var host = Hosts.GetOrAdd(runs.CacheRoot, root => new Lazy<HostServices>(() =>
         {
             var folder = Path.Combine(root, "import");
             Directory.CreateDirectory(folder);
@@ -85,7 +86,7 @@ public sealed class ImportedActivationsTests(EngineRuns runs)
         File.WriteAllText(labels, "{\"id\":\"a\",\"label\":1}\n{\"id\":\"b\",\"label\":0}\n");
         var testbed = new ImportedTestbed("no-train", tensors, labels,
             [new("a", 1, Splits.Eval), new("b", 0, Splits.Eval)], [0, 1], 4, "mean", new ImportedActivationProviderStub());
-        var catalog = testbed.ResourcesOver(new Engine.Hosting.EmptyResourceCatalog("host"));
+        var catalog = testbed.ResourcesOver(new EmptyResourceCatalog("host"));
         var e = Assert.Throws<MethodInputException>(() => catalog.Get(ResourceNames.InstructedPairs));
         Assert.Contains("no rows with split 'train'", e.Message);
         Assert.Equal(2, testbed.OpenModel().Info.NumLayers);

@@ -1,5 +1,6 @@
 using HonestyEngine.Abstractions;
 using HonestyEngine.Compute.Store;
+using HonestyEngine.Engine.Hosting;
 using HonestyEngine.Engine.Imported;
 
 namespace HonestyEngine.Cli.Commands;
@@ -40,12 +41,7 @@ internal sealed class ImportedTestbedOption : IDisposable
         }
     }
 
-    public ITestbedSource Source => new Fixed(Testbed);
+    public ITestbedSource Source => new TestbedList(Testbed);
 
     public void Dispose() => _data.Dispose();
-
-    private sealed class Fixed(ITestbed testbed) : ITestbedSource
-    {
-        public IEnumerable<ITestbed> Discover() => [testbed];
-    }
 }

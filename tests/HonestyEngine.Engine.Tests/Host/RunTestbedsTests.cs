@@ -1,4 +1,5 @@
 using HonestyEngine.Abstractions;
+using HonestyEngine.Engine.Hosting;
 using HonestyEngine.Engine.Plugins;
 using HonestyEngine.Engine.Results;
 using HonestyEngine.Engine.Running;

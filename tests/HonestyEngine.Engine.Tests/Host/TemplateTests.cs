@@ -1,3 +1,4 @@
+using HonestyEngine.Engine.Hosting;
 using HonestyEngine.Engine.Plugins;
 using HonestyEngine.Engine.Results;
 using HonestyEngine.Engine.Running;

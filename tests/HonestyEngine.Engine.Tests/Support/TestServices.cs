@@ -63,8 +63,3 @@ public static class TestHost
     public static HostServices Services(params ITestbedSource[] testbeds) =>
         new(new LoopCompute(), new ForwardActivations(), new TestResources()) { TestbedSources = testbeds };
 }
-
-public sealed class TestbedList(params ITestbed[] testbeds) : ITestbedSource
-{
-    public IEnumerable<ITestbed> Discover() => testbeds;
-}

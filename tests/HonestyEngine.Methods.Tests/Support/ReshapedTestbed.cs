@@ -34,9 +34,3 @@ public sealed class ReshapedTestbed(ITestbed inner, string name) : ITestbed
         return items;
     }
 }
-
-/// <summary>Supplies a fixed list of testbeds to the host.</summary>
-public sealed class TestbedList(params ITestbed[] testbeds) : ITestbedSource
-{
-    public IEnumerable<ITestbed> Discover() => testbeds;
-}
