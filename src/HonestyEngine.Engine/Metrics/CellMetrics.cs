@@ -12,10 +12,11 @@ public static class CellMetrics
     /// <param name="seed">Seed of the bootstrap CIs; pass the run's seed (results.json "seed") so rescore reproduces it.</param>
     /// <exception cref="ArgumentException">Unknown kind.</exception>
     /// <exception cref="MetricsInputException">Samples that cannot be scored; the message names the sample.</exception>
-    public static CellMetricsResult Compute(string kind, IReadOnlyList<SampleRecord> samples, int seed) =>
-        Compute(kind, samples, seed, MetricOptions.Default);
+    /// <param name="controlTestbed">The testbed is an honest control: detectors get flag rates, not AUROC.</param>
+    public static CellMetricsResult Compute(string kind, IReadOnlyList<SampleRecord> samples, int seed, bool controlTestbed = false) =>
+        Compute(kind, samples, seed, MetricOptions.Default, controlTestbed);
 
-    public static CellMetricsResult Compute(string kind, IReadOnlyList<SampleRecord> samples, int seed, MetricOptions options)
+    public static CellMetricsResult Compute(string kind, IReadOnlyList<SampleRecord> samples, int seed, MetricOptions options, bool controlTestbed = false)
     {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(options);
@@ -26,7 +27,7 @@ public static class CellMetrics
             throw new MetricsInputException($"{DetectorMetrics.Where(control)}: split 'control' belongs to detectors; a {k} is judged on its eval/elicit items only.");
         return k switch
         {
-            MetricNames.Detector => DetectorMetrics.Compute(samples, seed, options),
+            MetricNames.Detector => DetectorMetrics.Compute(samples, seed, options, controlTestbed),
             MetricNames.Intervention => InterventionMetrics.Compute(samples, seed, options),
             MetricNames.Elicitor => ElicitorMetrics.Compute(samples, seed, options),
             _ => throw new ArgumentException($"Unknown method kind '{kind}'. Expected detector, intervention or elicitor.", nameof(kind)),

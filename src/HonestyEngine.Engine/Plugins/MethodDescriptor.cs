@@ -17,6 +17,12 @@ public sealed class MethodDescriptor
     /// <summary>The plugin's service provider (host services plus what its <see cref="IPluginModule"/>s registered).</summary>
     public required IServiceProvider Services { get; init; }
 
+    /// <summary>A reference row computed by the engine itself (<see cref="Results.ReferenceRows"/>): reported, never ranked.</summary>
+    public bool IsReference { get; init; }
+
+    /// <summary>The row's <see cref="Results.CellRole"/>.</summary>
+    public string Role => IsReference ? Results.CellRole.Reference : RequiresPrivilegedLabels ? Results.CellRole.Privileged : Results.CellRole.Method;
+
     public string Name => Attribute.Name;
     public string Family => Attribute.Family;
     public string Version => Attribute.Version;

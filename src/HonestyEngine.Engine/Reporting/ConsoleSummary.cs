@@ -26,10 +26,10 @@ public static class ConsoleSummary
             t.AddColumn(new TableColumn("Rank").RightAligned());
             foreach (var row in table.Rows)
             {
-                var cells = new List<string> { Markup.Escape(row.Method) };
+                var cells = new List<string> { Markup.Escape(row.Method + (row.Role == CellRole.Reference ? " [reference]" : "")) };
                 cells.AddRange(row.Cells.Select(c => Styled(c, table.Metric)));
                 cells.Add(Markup.Escape(table.MeanText(row)));
-                cells.Add(row.Rank is int k ? Format.Int(k) : "—");
+                cells.Add(Markup.Escape(ReportTable.RankText(row)));
                 t.AddRow(cells.ToArray());
             }
             console.Write(t);

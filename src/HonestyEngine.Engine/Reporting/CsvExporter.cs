@@ -8,7 +8,7 @@ namespace HonestyEngine.Engine.Reporting;
 /// defaults: <c>pd.read_csv("results.csv")</c>.</summary>
 public sealed class CsvExporter : IExporter
 {
-    public const string Header = "testbed,method,family,kind,parameters,status,error,n,seconds,metric,value,ci_low,ci_high,metric_n,note";
+    public const string Header = "testbed,method,family,kind,role,control_testbed,parameters,status,error,n,seconds,metric,value,ci_low,ci_high,metric_n,qualifier,note";
 
     public string Name => "csv";
     public string? FileName => "results.csv";
@@ -33,9 +33,9 @@ public sealed class CsvExporter : IExporter
     {
         string[] fields =
         [
-            cell.Testbed, cell.Method, cell.Family, cell.Kind, Format.Parameters(cell.Parameters).Replace(", ", ";"),
+            cell.Testbed, cell.Method, cell.Family, cell.Kind, cell.Role, cell.ControlTestbed ? "true" : "false", Format.Parameters(cell.Parameters).Replace(", ", ";"),
             cell.Status, cell.Error ?? "", Format.Int(cell.N), Format.Seconds(cell.Seconds), metric,
-            Format.Exact(m?.Value), Format.Exact(m?.CiLow), Format.Exact(m?.CiHigh), m is null ? "" : Format.Int(m.N), m?.Note ?? "",
+            Format.Exact(m?.Value), Format.Exact(m?.CiLow), Format.Exact(m?.CiHigh), m is null ? "" : Format.Int(m.N), m?.Qualifier ?? "", m?.Note ?? "",
         ];
         for (int i = 0; i < fields.Length; i++)
         {

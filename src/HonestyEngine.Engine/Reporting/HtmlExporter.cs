@@ -45,6 +45,13 @@ public sealed class HtmlExporter : IExporter
             sb.Append("<p class=\"explain\">").Append(Html.Escape(RunSummary.HeadlineExplanation(table.Kind))).Append("</p>\n");
             sb.Append("<h3>Heatmap</h3>\n").Append(HeatmapSvg.Render(table));
             HeadlineTable(sb, table);
+            if (table.Ranking is { } ranking) RankingSection(sb, ranking);
+            foreach (var secondary in ReportTable.BuildSecondary(r, table.Kind))
+            {
+                sb.Append("<h3>").Append(Html.Escape(MetricNames.Display(secondary.Metric))).Append("</h3>\n<p class=\"explain\">")
+                  .Append(Html.Escape(RunSummary.MetricExplanation(secondary.Metric))).Append("</p>\n");
+                HeadlineTable(sb, secondary);
+            }
             if (table.Kind == MetricNames.Detector) RocSection(sb, data, table, colorIndex);
             sb.Append("<h3>95% confidence intervals</h3>\n").Append(BarsSvg.Render(table, colorIndex));
             AllMetricsTable(sb, r, table.Kind);
@@ -57,16 +64,36 @@ public sealed class HtmlExporter : IExporter
 
     private static void HeadlineTable(StringBuilder sb, ReportTable table)
     {
-        sb.Append("<table class=\"headline\">\n<thead><tr><th>Method</th>");
+        bool auroc = MetricNames.IsAuroc(table.Metric);
+        sb.Append("<table class=\"headline\" data-metric=\"").Append(table.Metric).Append("\">\n<thead><tr><th>Method</th>");
         foreach (var t in table.Testbeds) sb.Append("<th>").Append(Html.Escape(t)).Append("</th>");
-        sb.Append("<th>Mean</th><th>Rank</th></tr></thead>\n<tbody>\n");
+        sb.Append("<th>Mean</th><th>Rank</th>").Append(auroc ? "<th>Inverted</th>" : "").Append("</tr></thead>\n<tbody>\n");
         foreach (var row in table.Rows)
         {
-            sb.Append("<tr><td>").Append(Html.Escape(row.Method)).Append("</td>");
+            sb.Append("<tr class=\"").Append(row.Role).Append("\"><td>").Append(Html.Escape(row.Method)).Append(row.Role == CellRole.Reference ? " [reference]" : "").Append("</td>");
             foreach (var c in row.Cells) Cell(sb, c, table.Metric, ReportTable.CellText(c, table.Metric));
-            sb.Append("<td>").Append(Html.Escape(table.MeanText(row))).Append("</td><td>")
-              .Append(row.Rank is int k ? Format.Int(k) : "—").Append("</td></tr>\n");
+            sb.Append("<td>").Append(Html.Escape(table.MeanText(row))).Append("</td><td>").Append(Html.Escape(ReportTable.RankText(row))).Append("</td>");
+            if (auroc) sb.Append("<td>").Append(Format.Int(row.Inverted)).Append("</td>");
+            sb.Append("</tr>\n");
         }
+        sb.Append("</tbody>\n</table>\n");
+    }
+
+    private static void RankingSection(StringBuilder sb, Ranking ranking)
+    {
+        sb.Append("<p class=\"explain\">").Append(Html.Escape(RunSummary.RankingText(ranking))).Append("</p>\n");
+        if (ranking.NotRanked.Count > 0)
+        {
+            sb.Append("<p>Not ranked:</p>\n<ul class=\"notes\">\n");
+            foreach (var n in ranking.NotRanked) sb.Append("<li>").Append(Html.Escape($"{n.Method}: {n.Reason}")).Append("</li>\n");
+            sb.Append("</ul>\n");
+        }
+        if (ranking.Comparisons.Count == 0) return;
+        sb.Append("<table class=\"comparisons\">\n<thead><tr><th>Higher</th><th>Lower</th><th>Difference [95% CI]</th><th>p</th><th>p (Holm)</th><th>Distinguishable</th></tr></thead>\n<tbody>\n");
+        foreach (var c in ranking.Comparisons)
+            sb.Append("<tr><td>").Append(Html.Escape(c.A)).Append("</td><td>").Append(Html.Escape(c.B)).Append("</td><td>")
+              .Append($"{Format.Metric(c.Difference)} [{Format.Metric(c.CiLow)}, {Format.Metric(c.CiHigh)}]").Append("</td><td>")
+              .Append(Format.Metric(c.P)).Append("</td><td>").Append(Format.Metric(c.PHolm)).Append("</td><td>").Append(c.Distinguishable ? "yes" : "no").Append("</td></tr>\n");
         sb.Append("</tbody>\n</table>\n");
     }
 

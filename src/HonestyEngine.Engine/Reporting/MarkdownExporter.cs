@@ -27,6 +27,13 @@ public sealed class MarkdownExporter : IExporter
             sb.Append("\n## ").Append(ReportTable.KindTitle(table.Kind)).Append(": ").Append(MetricNames.Display(table.Metric)).Append("\n\n");
             sb.Append(RunSummary.HeadlineExplanation(table.Kind)).Append("\n\n");
             Headline(sb, table);
+            if (table.Ranking is { } ranking) Ranking(sb, ranking);
+            foreach (var secondary in ReportTable.BuildSecondary(r, table.Kind))
+            {
+                sb.Append("\n### ").Append(MetricNames.Display(secondary.Metric)).Append("\n\n");
+                sb.Append(RunSummary.MetricExplanation(secondary.Metric)).Append("\n\n");
+                Headline(sb, secondary);
+            }
             Figures(sb, plots.Where(p => p.Kind == table.Kind));
             AllMetrics(sb, r, table.Kind);
             Notes(sb, r, table.Kind);
@@ -43,16 +50,35 @@ public sealed class MarkdownExporter : IExporter
 
     private static void Headline(StringBuilder sb, ReportTable table)
     {
-        sb.Append("| Method | ").AppendJoin(" | ", table.Testbeds.Select(Escape)).Append(" | Mean | Rank |\n");
-        sb.Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", table.Testbeds.Count))).Append("---|---|\n");
+        bool auroc = MetricNames.IsAuroc(table.Metric);
+        sb.Append("| Method | ").AppendJoin(" | ", table.Testbeds.Select(Escape)).Append(" | Mean | Rank |").Append(auroc ? " Inverted |" : "").Append('\n');
+        sb.Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", table.Testbeds.Count))).Append("---|---|").Append(auroc ? "---|" : "").Append('\n');
         foreach (var row in table.Rows)
         {
-            sb.Append("| ").Append(Escape(row.Method)).Append(" | ");
+            sb.Append("| ").Append(Escape(row.Method)).Append(row.Role == CellRole.Reference ? " [reference]" : "").Append(" | ");
             sb.AppendJoin(" | ", row.Cells.Select(c => Escape(ReportTable.CellText(c, table.Metric))));
-            sb.Append(" | ").Append(table.MeanText(row)).Append(" | ").Append(row.Rank is int k ? Format.Int(k) : "—").Append(" |\n");
+            sb.Append(" | ").Append(table.MeanText(row)).Append(" | ").Append(Escape(ReportTable.RankText(row))).Append(" |");
+            if (auroc) sb.Append(' ').Append(Format.Int(row.Inverted)).Append(" |");
+            sb.Append('\n');
         }
-        if (table.Rows.Any(row => row.Mean is not null && row.MeanOver < table.Testbeds.Count))
-            sb.Append("\nMean: over the testbeds where the metric is defined; (k/m) marks a mean over k of the m testbeds, which is not comparable with a full mean.\n");
+        if (table.Rows.Any(row => row.Rank is null && row.Mean is not null && row.MeanOver < table.Testbeds.Count))
+            sb.Append("\nMean of an unranked row: over the testbeds where the metric is defined; (k/m) marks a mean over k of the m testbeds, not comparable with a full mean.\n");
+    }
+
+    private static void Ranking(StringBuilder sb, Ranking ranking)
+    {
+        sb.Append('\n').Append(Escape(RunSummary.RankingText(ranking))).Append('\n');
+        if (ranking.NotRanked.Count > 0)
+        {
+            sb.Append("\nNot ranked:\n\n");
+            foreach (var n in ranking.NotRanked) sb.Append("- ").Append(Escape($"{n.Method}: {n.Reason}")).Append('\n');
+        }
+        if (ranking.Comparisons.Count == 0) return;
+        sb.Append("\n| Higher | Lower | Difference [95% CI] | p | p (Holm) | Distinguishable |\n|---|---|---|---|---|---|\n");
+        foreach (var c in ranking.Comparisons)
+            sb.Append("| ").Append(Escape(c.A)).Append(" | ").Append(Escape(c.B)).Append(" | ")
+              .Append(Format.Metric(c.Difference)).Append(" [").Append(Format.Metric(c.CiLow)).Append(", ").Append(Format.Metric(c.CiHigh)).Append("] | ")
+              .Append(Format.Metric(c.P)).Append(" | ").Append(Format.Metric(c.PHolm)).Append(" | ").Append(c.Distinguishable ? "yes" : "no").Append(" |\n");
     }
 
     /// <summary>Links to the SVG files written next to report.md (see <see cref="PlotFiles"/>).</summary>

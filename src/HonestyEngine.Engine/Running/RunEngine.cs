@@ -4,6 +4,7 @@ using HonestyEngine.Abstractions;
 using HonestyEngine.Engine.Hosting;
 using HonestyEngine.Engine.IO;
 using HonestyEngine.Engine.Matrix;
+using HonestyEngine.Engine.Metrics;
 using HonestyEngine.Engine.Plugins;
 using HonestyEngine.Engine.Results;
 
@@ -97,32 +98,22 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
             var (file, wasCached) = done[cell];
             if (wasCached) cached++; else executed++;
             var method = cell.Variant.Method;
-            var result = new CellResult
+            results.Add(new CellResult
             {
                 Testbed = cell.TestbedName, Method = cell.Variant.DisplayName, Family = method.Family, Kind = method.KindName,
                 Anchor = method.Attribute.Anchor, Parameters = cell.Variant.ParameterText, Status = file.Status, Error = file.Error,
+                Role = method.Role, ControlTestbed = cell.Testbed.Info.IsControl,
                 Seconds = Math.Round(file.Seconds, 3), CacheKey = file.Key,
-            };
-            if (file.Status == CellStatus.Ok)
-            {
-                try
-                {
-                    var metrics = RunOutputs.ComputeMetrics(method.KindName, file.Samples, options.Seed);
-                    result = result with { N = metrics.N, Metrics = metrics.Metrics };
-                    samples.AddRange(file.Samples);
-                }
-                catch (Exception e)
-                {
-                    result = result with { Status = CellStatus.Failed, Error = $"metrics: {e.Message}" };
-                }
-            }
-            results.Add(result);
+            });
+            if (file.Status == CellStatus.Ok) samples.AddRange(file.Samples);
         }
-        var run = new RunResults
+        var scored = RunMetrics.Compute(new RunResults
         {
             Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             Seed = options.Seed, Profile = options.ProfileName, Device = options.Device, Cells = results,
-        };
+        }, samples);
+        foreach (var warning in scored.Warnings) _observer.Message(warning);
+        var run = scored.Results;
         Directory.CreateDirectory(options.OutputDirectory);
         SamplesFile.Write(Path.Combine(options.OutputDirectory, SamplesFile.FileName), samples);
         WriteLogs(cells, done, options.OutputDirectory);
