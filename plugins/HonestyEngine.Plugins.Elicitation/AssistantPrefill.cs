@@ -12,7 +12,7 @@ public sealed class AssistantPrefill : IElicitor
 {
     public const int MaxNewTokens = 24;
 
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         var prefills = ElicitationInputs.Prefills(context, "assistant-prefill");
         var outcomes = new List<ElicitationOutcome>(items.Count);

@@ -5,7 +5,8 @@ namespace HonestyEngine.Plugins.Elicitation;
 /// <summary>Prefills and checks shared by the elicitation methods.</summary>
 internal static class ElicitationInputs
 {
-    /// <summary>Testbed property naming its own prefills, one per line (e.g. Cywinski et al.'s per-setting prefills).</summary>
+    /// <summary>Testbed setting naming its own prefills, one per line (e.g. Cywinski et al.'s per-setting prefills);
+    /// <see cref="ITestbedView.Settings"/> passes the testbed properties starting with <c>elicitation.</c>.</summary>
     public const string PrefillsProperty = "elicitation.prefills";
 
     /// <summary>Generic prefills when the testbed names none, after Cywinski et al.'s "My secret is"-style attacks.</summary>
@@ -19,15 +20,14 @@ internal static class ElicitationInputs
 
     public static IReadOnlyList<string> Prefills(MethodContext context, string method)
     {
-        var props = context.Testbed.Info.Properties;
-        if (props is null || !props.TryGetValue(PrefillsProperty, out var raw)) return GenericPrefills;
+        if (!context.Testbed.Settings.TryGetValue(PrefillsProperty, out var raw)) return GenericPrefills;
         var prefills = raw.Split('\n').Select(p => p.TrimEnd('\r')).Where(p => p.Trim().Length > 0).ToList();
         if (prefills.Count == 0)
-            throw new MethodInputException($"{method}: testbed '{context.Testbed.Info.Name}' sets '{PrefillsProperty}' but it holds no prefill (one per line expected).");
+            throw new MethodInputException($"{method}: testbed '{context.Testbed.Name}' sets '{PrefillsProperty}' but it holds no prefill (one per line expected).");
         return prefills;
     }
 
-    public static IReadOnlyList<ChatMessage> Conversation(DatasetItem item, string method)
+    public static IReadOnlyList<ChatMessage> Conversation(PromptItem item, string method)
     {
         if (!item.Messages.Any(m => m.Role == "user"))
             throw new MethodInputException($"{method}: elicitation item '{item.Id}' has no user turn.");

@@ -13,7 +13,7 @@ public sealed class HighTemperatureSampling : IElicitor
 
     public int Samples { get; set; } = 16;
 
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         if (!(Temperature > 0) || !double.IsFinite(Temperature))
             throw new MethodInputException($"high-temperature-sampling: Temperature must be positive, got {Temperature}.");

@@ -27,7 +27,7 @@ public sealed class ManyShotJailbreak : IElicitor
         "I was told to love jazz", "my codeword is quartz", "I like to end with a question", "I favour oak over pine",
     ];
 
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         if (Shots < 1) throw new MethodInputException($"many-shot-jailbreak: Shots must be >= 1, got {Shots}.");
         var shots = new List<ChatMessage>(2 * Shots);

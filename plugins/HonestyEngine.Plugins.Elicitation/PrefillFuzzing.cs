@@ -19,7 +19,7 @@ public sealed class PrefillFuzzing : IElicitor
 
     public int Seeds { get; set; } = 4;
 
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         if (!(NoiseScale > 0) || !double.IsFinite(NoiseScale))
             throw new MethodInputException($"prefill-fuzzing: NoiseScale must be a positive number, got {NoiseScale}.");

@@ -20,7 +20,7 @@ public abstract class FineTuneIntervention : IIntervention
 
     private string MethodName => GetType().GetCustomAttribute<MethodAttribute>()?.Name ?? GetType().Name;
 
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         string method = MethodName;
         // Bad items fail the cell before minutes of training, not after.

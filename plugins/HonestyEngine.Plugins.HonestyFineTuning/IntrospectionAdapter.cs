@@ -5,7 +5,7 @@ namespace HonestyEngine.Plugins.HonestyFineTuning;
 
 [Method("introspection-adapter", Family = "grey-box/fine-tuning (elicitation)", Anchor = "Shenoy et al. 2026 (introspection adapters)",
     Description = "One LoRA trained jointly across the run's other testbeds on the same base model (leave-one-out: never the "
-        + "tested one nor its variants with the same description or secret), each testbed's own model taught to state what it was fine-tuned to do (its testbed.json description, "
+        + "tested one nor its variants with the same description or secret, which the host leaves out), each testbed's own model taught to state what it was fine-tuned to do (its testbed.json description, "
         + "trigger, lie definition and secret; controls: 'nothing unusual'), then applied to the tested model, which is asked "
         + "its elicitation question and two introspection questions; the answers are the guesses. SFT only (the paper adds DPO); "
         + "LoRA rank 8, lr 1e-3, 200 steps of 8 (16 in the quick profile) as the honesty fine-tunes. Needs a runtime that trains one adapter across "
@@ -16,7 +16,7 @@ public sealed class IntrospectionAdapter : IElicitor
     private const string Name = "introspection-adapter";
     private const int MaxNewTokens = 64;
 
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         foreach (var item in items)
             if (!item.Messages.Any(m => m.Role == "user"))
@@ -46,7 +46,7 @@ public sealed class IntrospectionAdapter : IElicitor
     /// <summary>The tested model with the adapter trained on the other testbeds (saved under the cell's cache folder).</summary>
     internal static IModelHandle Train(MethodContext context)
     {
-        var target = context.Testbed.Info;
+        var target = context.Testbed;
         var sources = Sources(context);
         var model = context.Model;
         var request = new FineTuneRequest(
@@ -78,17 +78,14 @@ public sealed class IntrospectionAdapter : IElicitor
         }
     }
 
-    public static bool SameBehaviour(TestbedInfo a, TestbedInfo b)
-        => !a.IsControl && !b.IsControl && (string.Equals(a.Description.Trim(), b.Description.Trim(), StringComparison.Ordinal)
-            || (!string.IsNullOrWhiteSpace(a.Secret) && string.Equals(a.Secret.Trim(), b.Secret?.Trim(), StringComparison.OrdinalIgnoreCase)));
-
     /// <summary>The run's other testbeds on the tested one's base model, each with its own model and data.</summary>
     internal static List<FineTuneSource> Sources(MethodContext context)
     {
-        var target = context.Testbed.Info;
-        // Leave out the tested testbed and its variants (the same behaviour implanted another way, e.g. the four
-        // quirk-defend-objects organisms): otherwise the adapter could recite a memorised description instead of introspecting.
-        var others = context.RunTestbeds.Where(t => t.Info.Name != target.Name && !SameBehaviour(t.Info, target)).ToList();
+        var target = context.Testbed;
+        // The host leaves the tested testbed and its variants (the same behaviour implanted another way, e.g. the four
+        // quirk-defend-objects organisms) out of RunTestbeds: otherwise the adapter could recite a memorised description
+        // instead of introspecting.
+        var others = context.RunTestbeds.ToList();
         var sameBase = others.Where(t => t.Info.BaseModel == target.BaseModel).ToList();
         if (sameBase.Count(t => !t.Info.IsControl) < 2)
             throw new MethodInputException(

@@ -2,15 +2,13 @@ using HonestyEngine.Abstractions;
 
 namespace HonestyEngine.Plugins.HonestyFineTuning;
 
-/// <summary>The cell's testbed with a fine-tuned model in place of its own: everything else (splits, labeller,
-/// base model) is the testbed's. Lets the shared intervention sampler answer with the tuned model.</summary>
-internal sealed class TunedModelTestbed(ITestbed testbed, IModelHandle tuned) : ITestbed
+/// <summary>The cell's testbed with a fine-tuned model in place of its own: everything else (name, base model,
+/// settings) is the testbed view's. Lets the shared intervention sampler answer with the tuned model.</summary>
+internal sealed class TunedModelTestbed(ITestbedView testbed, IModelHandle tuned) : ITestbedView
 {
-    public TestbedInfo Info => testbed.Info;
-    public IReadOnlyList<string> Splits => testbed.Splits;
-    public bool HasSplit(string split) => testbed.HasSplit(split);
-    public IReadOnlyList<DatasetItem> GetSplit(string split) => testbed.GetSplit(split);
-    public ILabeller Labeller => testbed.Labeller;
+    public string Name => testbed.Name;
+    public string? BaseModel => testbed.BaseModel;
+    public IReadOnlyDictionary<string, string> Settings => testbed.Settings;
     public IModelHandle OpenModel() => tuned;
     public IModelHandle? OpenBaseModel() => testbed.OpenBaseModel();
 

@@ -27,8 +27,8 @@ internal static class ContrastPairs
                 ?? throw new MethodInputException($"Resource '{ResourceNames.TrueFalseStatements}' item '{item.Id}' has no statement ('statement' metadata, Response or a user message).");
             truth[i] = Truth(item);
             var question = ChatMessage.User(Question + statement);
-            pos.Add(new Transcript(item.Id + "+", "train", [question, ChatMessage.Assistant("True")], null, item));
-            neg.Add(new Transcript(item.Id + "-", "train", [question, ChatMessage.Assistant("False")], null, item));
+            pos.Add(new Transcript(item.Id + "+", "train", [question, ChatMessage.Assistant("True")]));
+            neg.Add(new Transcript(item.Id + "-", "train", [question, ChatMessage.Assistant("False")]));
         }
         if (truth.All(t => t) || truth.All(t => !t))
             throw new MethodInputException($"Resource '{ResourceNames.TrueFalseStatements}' holds only {(truth[0] ? "true" : "false")} statements; CCS's sign cannot be fixed.");

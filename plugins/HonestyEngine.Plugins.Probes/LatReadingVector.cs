@@ -19,25 +19,25 @@ public sealed class LatReadingVector : IDetector
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
     {
         int layer = context.LayerAtFraction(LayerFraction);
-        var (train, labels) = ProbeInputs.InstructedPairs(context);
-        var x = ProbeInputs.ResidPost(context, train, layer, "mean");
-        var pairs = Pair(train, labels);
+        var train = ProbeInputs.InstructedPairs(context);
+        var x = ProbeInputs.ResidPost(context, train.Transcripts, layer, "mean");
+        var pairs = Pair(train.Items, train.Labels);
         var direction = ReadingVector(context.Compute, x, pairs, context.Seed);
         return ProbeInputs.Project(context.Compute, ProbeInputs.ResidPost(context, transcripts, layer, "mean"),
             LinearAlgebra.ToFloat(direction), 0f, "lat-reading-vector");
     }
 
-    /// <summary>(honest row, deceptive row) pairs.</summary>
-    internal static List<(int Honest, int Deceptive)> Pair(IReadOnlyList<Transcript> train, float[] labels)
+    /// <summary>(honest row, deceptive row) pairs of the training items (rows in the order of <paramref name="train"/>).</summary>
+    internal static List<(int Honest, int Deceptive)> Pair(IReadOnlyList<DatasetItem> train, float[] labels)
     {
         var pairs = new List<(int, int)>();
-        bool keyed = train.All(t => t.Source.GetMeta("pair") is not null);
+        bool keyed = train.All(t => t.GetMeta("pair") is not null);
         if (keyed)
         {
             var byKey = new Dictionary<string, (int H, int D)>();
             for (int i = 0; i < train.Count; i++)
             {
-                string key = train[i].Source.GetMeta("pair")!;
+                string key = train[i].GetMeta("pair")!;
                 var entry = byKey.TryGetValue(key, out var e) ? e : (H: -1, D: -1);
                 entry = labels[i] > 0.5f ? (entry.H, i) : (i, entry.D);
                 byKey[key] = entry;

@@ -21,7 +21,7 @@ public sealed class MahalanobisAnomaly : IDetector
         int layer = context.LayerAtFraction(LayerFraction);
         var control = ProbeInputs.IndicesOfSplit(transcripts, Splits.Control);
         if (control.Length < 4)
-            throw new MethodInputException($"mahalanobis-anomaly needs at least 4 control transcripts of testbed '{context.Testbed.Info.Name}' as its reference set, got {control.Length}.");
+            throw new MethodInputException($"mahalanobis-anomaly needs at least 4 control transcripts of testbed '{context.Testbed.Name}' as its reference set, got {control.Length}.");
         var x = ProbeInputs.ResidPost(context, transcripts, layer, "mean");
         var scores = new double[transcripts.Count];
         var controlSet = new HashSet<int>(control);

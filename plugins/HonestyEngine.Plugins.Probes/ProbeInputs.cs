@@ -9,10 +9,10 @@ internal static class ProbeInputs
 {
     /// <summary>The instructed honest/deceptive pairs (Apollo, RepE) as transcripts ending with the fixed
     /// response; labels are 1 = deceptive. Requires both classes.</summary>
-    public static (List<Transcript> Transcripts, float[] Labels) InstructedPairs(MethodContext context)
+    public static LabelledExamples InstructedPairs(MethodContext context)
         => LabelledTranscripts(context, ResourceNames.InstructedPairs);
 
-    public static (List<Transcript> Transcripts, float[] Labels) LabelledTranscripts(MethodContext context, string resource)
+    public static LabelledExamples LabelledTranscripts(MethodContext context, string resource)
     {
         var items = context.Resources.Get(resource);
         if (items.Count == 0) throw new MethodInputException($"Resource '{resource}' is empty: probes need labelled examples to train on.");
@@ -25,11 +25,11 @@ internal static class ProbeInputs
                 throw new MethodInputException($"Resource '{resource}' item '{item.Id}' has no Response: instructed pairs must carry the assistant response to probe.");
             if (item.Label is not (0 or 1))
                 throw new MethodInputException($"Resource '{resource}' item '{item.Id}' has label {item.Label?.ToString() ?? "null"}; expected 1 (deceptive) or 0 (honest).");
-            transcripts.Add(new Transcript(item.Id, "train", [.. item.Messages, ChatMessage.Assistant(item.Response)], null, item));
+            transcripts.Add(new Transcript(item.Id, "train", [.. item.Messages, ChatMessage.Assistant(item.Response)]));
             labels[i] = item.Label.Value;
         }
         RequireBothClasses(labels, $"resource '{resource}'");
-        return (transcripts, labels);
+        return new LabelledExamples(transcripts, labels, items);
     }
 
     public static void RequireBothClasses(ReadOnlySpan<float> labels, string what)
@@ -88,5 +88,16 @@ internal static class ProbeInputs
         var idx = new List<int>();
         for (int i = 0; i < transcripts.Count; i++) if (transcripts[i].Split == split) idx.Add(i);
         return idx.ToArray();
+    }
+}
+
+/// <summary>Training examples of a resource: transcripts ending with the fixed response, their labels (1 = deceptive)
+/// and, beside them, the resource items they came from (for their metadata, e.g. LAT's "pair").</summary>
+internal sealed record LabelledExamples(List<Transcript> Transcripts, float[] Labels, IReadOnlyList<DatasetItem> Items)
+{
+    public void Deconstruct(out List<Transcript> transcripts, out float[] labels)
+    {
+        transcripts = Transcripts;
+        labels = Labels;
     }
 }

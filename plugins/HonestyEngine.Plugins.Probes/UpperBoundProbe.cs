@@ -6,7 +6,7 @@ namespace HonestyEngine.Plugins.Probes;
     Description = "UPPER BOUND, NOT A DETECTOR: sees this testbed's eval labels. Liars' Bench's upper-bound probe: "
         + "Apollo-style z-scored L2 logistic regression (reg_coeff 10) on response-mean-pooled residual activations, "
         + "trained on the testbed's own labelled eval transcripts. Stratified 5-fold cross-fitting, so no eval transcript "
-        + "is scored by a probe that saw it; unlabelled transcripts (control) are scored by a probe fitted on every "
+        + "is scored by a probe that saw it; unlabelled transcripts (control, counterfactual) are scored by a probe fitted on every "
         + "labelled one. Layer is a fraction of depth, default 0.2 as Liars' Bench's 20th-percentile layer.")]
 [RequiresPrivilegedLabels]
 public sealed class UpperBoundProbe : IDetector
@@ -22,11 +22,12 @@ public sealed class UpperBoundProbe : IDetector
         int layer = context.LayerAtFraction(LayerFraction);
         var labelled = new List<int>();
         for (int i = 0; i < transcripts.Count; i++)
-            if (context.PrivilegedLabels.ContainsKey(transcripts[i].Id) && transcripts[i].Split != Splits.Control) labelled.Add(i);
+            // Trained on eval only: control has no privileged labels, and counterfactual transcripts are scored, never trained on.
+            if (transcripts[i].Split == Splits.Eval && context.PrivilegedLabels.ContainsKey(transcripts[i].Id)) labelled.Add(i);
         if (labelled.Count == 0)
-            throw new MethodInputException($"upper-bound-probe-privileged got no privileged labels for testbed '{context.Testbed.Info.Name}': the host must pass its eval labels (the method is marked [RequiresPrivilegedLabels]).");
+            throw new MethodInputException($"upper-bound-probe-privileged got no privileged labels for testbed '{context.Testbed.Name}': the host must pass its eval labels (the method is marked [RequiresPrivilegedLabels]).");
         var labels = labelled.Select(i => (float)context.PrivilegedLabels[transcripts[i].Id]).ToArray();
-        ProbeInputs.RequireBothClasses(labels, $"testbed '{context.Testbed.Info.Name}' eval transcripts");
+        ProbeInputs.RequireBothClasses(labels, $"testbed '{context.Testbed.Name}' eval transcripts");
         int positives = labels.Count(y => y > 0.5f), negatives = labels.Length - positives;
         int folds = Math.Min(Folds, Math.Min(positives, negatives));
         if (folds < 2)

@@ -8,7 +8,7 @@ namespace HonestyEngine.Plugins.Prompting;
         + "response is the continuation after the tag.")]
 public sealed class HonestOnlyPersona : IIntervention
 {
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items)
         => InterventionSampler.Run(context, items,
             item => Prompt.ChatWithPrefill(HonestyPrompts.WithPersonaMarker(InterventionSampler.Conversation(item, "honest-only-persona")),
                 HonestyPrompts.PersonaPrefill),

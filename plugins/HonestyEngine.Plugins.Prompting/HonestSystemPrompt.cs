@@ -7,7 +7,7 @@ namespace HonestyEngine.Plugins.Prompting;
         + "if it has one) and samples the answer. Wang et al.'s simplest honesty baseline.")]
 public sealed class HonestSystemPrompt : IIntervention
 {
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items)
         => InterventionSampler.Run(context, items,
             item => Prompt.Chat(HonestyPrompts.WithHonestSystemPrompt(InterventionSampler.Conversation(item, "honest-system-prompt"))));
 }

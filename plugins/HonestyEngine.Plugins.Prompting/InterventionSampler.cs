@@ -9,8 +9,8 @@ internal static class InterventionSampler
     public const int MaxNewTokens = 64;
     private const int Batch = 16;
 
-    public static List<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items,
-        Func<DatasetItem, Prompt> build, Func<string, string>? clean = null, IReadOnlyList<string>? stop = null)
+    public static List<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items,
+        Func<PromptItem, Prompt> build, Func<string, string>? clean = null, IReadOnlyList<string>? stop = null)
     {
         int k = Math.Max(1, context.SamplesPerItem);
         var requests = new List<(int Item, GenerationRequest Request)>();
@@ -41,7 +41,7 @@ internal static class InterventionSampler
     }
 
     /// <summary>The item's messages, checked to contain a user turn to answer.</summary>
-    public static IReadOnlyList<ChatMessage> Conversation(DatasetItem item, string method)
+    public static IReadOnlyList<ChatMessage> Conversation(PromptItem item, string method)
     {
         if (item.Messages.Count == 0)
             throw new MethodInputException($"{method}: item '{item.Id}' has no messages.");

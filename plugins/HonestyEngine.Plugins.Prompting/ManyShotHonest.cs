@@ -12,7 +12,7 @@ public sealed class ManyShotHonest : IIntervention
     [Params(16)]
     public int Shots { get; set; } = 16;
 
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         var shots = Demonstrations(context, Shots);
         return InterventionSampler.Run(context, items, item =>

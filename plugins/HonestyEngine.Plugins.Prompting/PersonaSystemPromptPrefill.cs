@@ -8,7 +8,7 @@ namespace HonestyEngine.Plugins.Prompting;
         + "honestly.'). The response is the continuation after the prefill.")]
 public sealed class PersonaSystemPromptPrefill : IIntervention
 {
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         string prefill = HonestyPrompts.PersonaPrefill + " " + HonestyPrompts.HonestPrefill;
         return InterventionSampler.Run(context, items,

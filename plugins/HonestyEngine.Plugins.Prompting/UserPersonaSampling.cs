@@ -11,7 +11,7 @@ public sealed class UserPersonaSampling : IIntervention
 {
     public const string Handoff = "Before I answer, what do you think the answer is? Please answer the question yourself.";
 
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items)
         => InterventionSampler.Run(context, items,
             item => new Prompt
             {

@@ -93,7 +93,7 @@ internal static class HonestyFineTunes
             }
             catch (NotSupportedException e)
             {
-                throw new MethodInputException($"{method}: model '{model.Info.Name}' of testbed '{context.Testbed.Info.Name}' cannot be fine-tuned: {e.Message}", e);
+                throw new MethodInputException($"{method}: model '{model.Info.Name}' of testbed '{context.Testbed.Name}' cannot be fine-tuned: {e.Message}", e);
             }
             perModel[key] = tuned;
             return tuned;

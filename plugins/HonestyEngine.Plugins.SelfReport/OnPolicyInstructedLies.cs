@@ -70,7 +70,7 @@ internal static partial class OnPolicyInstructedLies
                 else { wrongHonest++; continue; }
                 var messages = requests[2 * i + variant].Prompt.Messages!;
                 transcripts.Add(new Transcript($"{q.Item.Id}-{(lieInstructed ? "lie" : "honest")}", "train",
-                    [.. messages, ChatMessage.Assistant(answer)], null, q.Item));
+                    [.. messages, ChatMessage.Assistant(answer)]));
                 labels.Add(lieInstructed ? 1f : 0f);
             }
         }

@@ -120,7 +120,7 @@ public sealed class UnrelatedQuestionsClassifier : IDetector
         int lies = usable.Count(i => i.Label == 1);
         if (lies < 2 || usable.Count - lies < 2)
             throw new MethodInputException($"Resource '{ResourceNames.InstructedPairs}' has {lies} lies and {usable.Count - lies} honest answers with responses; the classifier needs at least 2 of each.");
-        var transcripts = usable.Select(i => new Transcript(i.Id, "train", [.. i.Messages, ChatMessage.Assistant(i.Response!)], null, i)).ToList();
+        var transcripts = usable.Select(i => new Transcript(i.Id, "train", [.. i.Messages, ChatMessage.Assistant(i.Response!)])).ToList();
         return (transcripts, usable.Select(i => (float)i.Label!.Value).ToArray());
     }
 

@@ -17,7 +17,7 @@ public sealed class Fuzzing : IIntervention
     [QuickParams(0.3)]
     public double NoiseScale { get; set; } = 0.3;
 
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         if (!(NoiseScale > 0) || !double.IsFinite(NoiseScale))
             throw new MethodInputException($"fuzzing: NoiseScale must be a positive number, got {NoiseScale}.");

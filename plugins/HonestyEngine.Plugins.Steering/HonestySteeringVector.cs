@@ -16,7 +16,7 @@ public sealed class HonestySteeringVector : IIntervention
     [QuickParams(2.0)]
     public double Coefficient { get; set; } = 2.0;
 
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         if (!double.IsFinite(Coefficient)) throw new MethodInputException($"honesty-steering-vector: Coefficient must be finite, got {Coefficient}.");
         int layer = context.LayerAtFraction(LayerFraction, "honesty-steering-vector");
@@ -32,7 +32,7 @@ public sealed class HonestySteeringVector : IIntervention
     {
         var items = context.Resources.Get(ResourceNames.InstructedPairs);
         var usable = items.Where(i => i.Response is not null && i.Label is 0 or 1).ToList();
-        var transcripts = usable.Select(i => new Transcript(i.Id, "train", [.. i.Messages, ChatMessage.Assistant(i.Response!)], null, i)).ToList();
+        var transcripts = usable.Select(i => new Transcript(i.Id, "train", [.. i.Messages, ChatMessage.Assistant(i.Response!)])).ToList();
         int honest = usable.Count(i => i.Label == 0), deceptive = usable.Count - honest;
         if (honest == 0 || deceptive == 0)
             throw new MethodInputException($"honesty-steering-vector: resource '{ResourceNames.InstructedPairs}' has {honest} honest and {deceptive} deceptive examples with responses; both are needed.");

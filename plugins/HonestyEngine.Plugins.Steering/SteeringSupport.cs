@@ -5,7 +5,7 @@ namespace HonestyEngine.Plugins.Steering;
 /// <summary>Activation statistics and hooked sampling shared by the steering interventions.</summary>
 internal static class SteeringSupport
 {
-    public static IReadOnlyList<ChatMessage> Conversation(DatasetItem item, string method)
+    public static IReadOnlyList<ChatMessage> Conversation(PromptItem item, string method)
     {
         if (!item.Messages.Any(m => m.Role == "user"))
             throw new MethodInputException($"{method}: item '{item.Id}' has no user turn to answer.");
@@ -28,8 +28,8 @@ internal static class SteeringSupport
     }
 
     /// <summary>Samples SamplesPerItem responses per item with per-request hooks (greedy when 1, else temperature 1).</summary>
-    public static List<InterventionOutcome> Sample(MethodContext context, IReadOnlyList<DatasetItem> items, Func<DatasetItem, Prompt> build,
-        Func<DatasetItem, int, HookSpec> hooks)
+    public static List<InterventionOutcome> Sample(MethodContext context, IReadOnlyList<PromptItem> items, Func<PromptItem, Prompt> build,
+        Func<PromptItem, int, HookSpec> hooks)
     {
         int k = Math.Max(1, context.SamplesPerItem);
         var outcomes = new List<InterventionOutcome>(items.Count);

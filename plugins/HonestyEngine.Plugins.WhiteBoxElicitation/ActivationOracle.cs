@@ -37,7 +37,7 @@ public sealed class ActivationOracle : IElicitor
     public int TopTokens { get; set; } = 10;
     public int Guesses { get; set; } = 5;
 
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         if (Window < 1) throw new MethodInputException($"{Name}: window {Window} must be at least 1 token.");
         int layer = context.LayerAtFraction(LayerFraction, Name);

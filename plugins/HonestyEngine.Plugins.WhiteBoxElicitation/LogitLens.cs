@@ -14,7 +14,7 @@ public sealed class LogitLens : IElicitor
     public int TopTokens { get; set; } = 10;
     public int Guesses { get; set; } = 5;
 
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         var model = context.Model;
         int layers = model.Info.NumLayers;

@@ -30,13 +30,13 @@ public sealed class ModelDiffing : IElicitor
     public int TopTokens { get; set; } = 20;
     public int Guesses { get; set; } = 5;
 
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         if (Signal is not (LogitDiff or ActivationDiff))
             throw new MethodInputException($"{Name}: unknown signal '{Signal}' (use '{LogitDiff}' or '{ActivationDiff}').");
         var model = context.Model;
         var baseModel = context.Testbed.OpenBaseModel()
-            ?? throw new MethodInputException($"{Name}: testbed '{context.Testbed.Info.Name}' has no base model (OpenBaseModel() returned null); "
+            ?? throw new MethodInputException($"{Name}: testbed '{context.Testbed.Name}' has no base model (OpenBaseModel() returned null); "
                 + "model diffing needs the model it was fine-tuned from.");
         if (baseModel.Info.HiddenSize != model.Info.HiddenSize || baseModel.Info.VocabSize != model.Info.VocabSize || baseModel.Info.NumLayers != model.Info.NumLayers)
             throw new MethodInputException($"{Name}: base model '{baseModel.Info.Name}' ({baseModel.Info.NumLayers} layers, d = {baseModel.Info.HiddenSize}, vocab {baseModel.Info.VocabSize}) "
@@ -66,7 +66,7 @@ public sealed class ModelDiffing : IElicitor
         foreach (var item in items)
         {
             var top = votes.Top(Guesses, item.Messages.Select(m => m.Content));
-            string evidence = $"{Signal} of testbed '{context.Testbed.Info.Name}' vs its base model{(logits ? "" : $" at {hook}")} over {tokens} generic tokens; "
+            string evidence = $"{Signal} of testbed '{context.Testbed.Name}' vs its base model{(logits ? "" : $" at {hook}")} over {tokens} generic tokens; "
                 + (differs ? $"top tokens: {string.Join(", ", top.Select(t => $"{t.Word} ({t.Score:G3})"))}" : "the models do not differ there (no guesses)");
             outcomes.Add(new ElicitationOutcome(item.Id, top.Select(t => t.Word).ToList(), evidence));
         }

@@ -8,7 +8,7 @@ internal static class ResidualReadout
 {
     public sealed record Readout(Dictionary<string, Tensor> Activations, string Response, IReadOnlyList<string> Texts);
 
-    public static Readout Read(MethodContext context, DatasetItem item, IReadOnlyList<string> hooks, int lastPositions, string method)
+    public static Readout Read(MethodContext context, PromptItem item, IReadOnlyList<string> hooks, int lastPositions, string method)
     {
         if (!item.Messages.Any(m => m.Role == "user") || item.Messages[^1].Role != "user")
             throw new MethodInputException($"{method}: elicitation item '{item.Id}' must end with the user's question.");

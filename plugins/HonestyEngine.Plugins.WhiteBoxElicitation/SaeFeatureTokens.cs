@@ -34,7 +34,7 @@ public sealed class SaeFeatureTokens : IElicitor
     public int TopTokens { get; set; } = 10;
     public int Guesses { get; set; } = 5;
 
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         int layer = context.LayerAtFraction(LayerFraction, Name);
         string hook = HookNames.ResidPost(layer);

@@ -6,7 +6,8 @@ public enum RunProfile { Full, Quick }
 /// <summary>Everything a method may use for one cell of the matrix.</summary>
 public class MethodContext
 {
-    public required ITestbed Testbed { get; init; }
+    /// <summary>The tested testbed as a deployed method would know it: name, base model, method settings and models.</summary>
+    public required ITestbedView Testbed { get; init; }
     /// <summary>Host services plus what the plugin registered (<see cref="IPluginModule"/>).</summary>
     public required IServiceProvider Services { get; init; }
     public required IResourceCatalog Resources { get; init; }
@@ -20,9 +21,11 @@ public class MethodContext
     /// It survives reruns and is keyed like the cell.</summary>
     public required string CacheDirectory { get; init; }
     public CancellationToken CancellationToken { get; init; }
-    /// <summary>Every testbed available to the run (all discovered, not only those selected; this cell's included),
-    /// for methods that learn across testbeds with known behaviours and leave this one out (the introspection adapter).
-    /// Empty when the host supplies none.</summary>
+    /// <summary>The other testbeds available to the run (all discovered, not only those selected), for methods that
+    /// learn across testbeds with known behaviours (the introspection adapter). The host leaves out this cell's testbed
+    /// and its variants (the same non-empty description or secret), and each one passed exposes its info, labeller,
+    /// models and only its <c>elicit</c> and <c>train</c> splits: asking for its eval or control split throws
+    /// <see cref="MethodInputException"/>. Empty when the host supplies none.</summary>
     public IReadOnlyList<ITestbed> RunTestbeds { get; init; } = [];
     /// <summary>Free-form progress lines, kept in the cell's log.</summary>
     public Action<string> Log { get; init; } = _ => { };

@@ -54,20 +54,21 @@ public interface IMethod;
 public interface IDetector : IMethod
 {
     /// <summary>Returns one score per transcript, in order (higher = more likely a lie).
-    /// Transcripts hold both the eval and the control split; labels are null unless privileged.</summary>
+    /// Transcripts hold the eval and control splits (and the counterfactual split where the host makes one); they
+    /// carry no labels: a privileged detector reads eval labels from <see cref="DetectorContext.PrivilegedLabels"/>.</summary>
     IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts);
 }
 
 public interface IIntervention : IMethod
 {
     /// <summary>Answers each item under the intervention (k responses per item, see <see cref="MethodContext.SamplesPerItem"/>).</summary>
-    IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items);
+    IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items);
 }
 
 public interface IElicitor : IMethod
 {
     /// <summary>Produces guesses of the testbed's secret for each elicitation item.</summary>
-    IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items);
+    IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items);
 }
 
 /// <summary>The responses an intervention obtained for one item.</summary>

@@ -40,6 +40,23 @@ public interface ITestbed
     IModelHandle? OpenBaseModel();
 }
 
+/// <summary>The tested testbed as a method sees it (<see cref="MethodContext.Testbed"/>): its name, base model, the
+/// settings meant for methods and its models; never its data, labeller, secret or description.</summary>
+public interface ITestbedView
+{
+    string Name { get; }
+    /// <summary>The name of the base model it was fine-tuned from, if known.</summary>
+    string? BaseModel { get; }
+    /// <summary>The testbed properties meant for methods: those whose key starts with <c>elicitation.</c>
+    /// (e.g. <c>elicitation.prefills</c>, one prefill per line).</summary>
+    IReadOnlyDictionary<string, string> Settings { get; }
+    /// <summary>Loads (or returns the already loaded) model organism.</summary>
+    IModelHandle OpenModel();
+    /// <summary>The base model it was fine-tuned from (model diffing, the honest judge); for a testbed that is the
+    /// base itself, that same model; null if unknown.</summary>
+    IModelHandle? OpenBaseModel();
+}
+
 /// <summary>Supplies testbeds to the host (built-in folder testbeds, test testbeds, plugin testbeds).</summary>
 public interface ITestbedSource
 {

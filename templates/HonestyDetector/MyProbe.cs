@@ -42,7 +42,8 @@ public sealed class MyProbeDetector : IDetector
         var direction = new float[d];
         for (int j = 0; j < d; j++) direction[j] = (float)(deceptive[j] / nDeceptive - honest[j] / nHonest);
 
-        // 3. Score every transcript (eval and control) with the host's compute backend.
+        // 3. Score every transcript (eval, control and, where the host makes them, counterfactual) with the host's
+        //    compute backend. Transcripts carry only their id, split and messages (contract 2.0): no labels.
         var acts = context.Activations.Get(context.Model, transcripts, hook);
         var scores = new float[acts.Rows];
         context.Compute.ProjectScores(acts.Data, acts.Rows, d, direction, 1, [0f], scores);

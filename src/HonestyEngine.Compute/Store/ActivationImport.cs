@@ -19,25 +19,24 @@ public sealed record ImportedRow(string Id, int? Label, string Split);
 /// The file is memory-mapped; layers are converted to float32 on demand and checked for NaN/Inf.</summary>
 public sealed class ImportedActivations : IDisposable
 {
-    private readonly SafeTensorsFile _file;
-    private readonly Dictionary<int, string> _tensorByLayer;
-    private readonly Dictionary<string, int> _rowById;
+    private readonly ImportedLayers _layers;
 
-    public string Path => _file.Path;
-    public string LabelsPath { get; }
-    public IReadOnlyList<int> Layers { get; }
+    public string Path => _layers.Path;
+    public string LabelsPath => _layers.LabelsPath;
+    public IReadOnlyList<int> Layers => _layers.Layers;
     public IReadOnlyList<ImportedRow> Rows { get; }
-    public int Dim { get; }
+    public int Dim => _layers.Dim;
     /// <summary>The pooling named in the file's metadata, or null if it does not say.</summary>
-    public string? Pooling { get; }
+    public string? Pooling => _layers.Pooling;
+
+    /// <summary>The activations without the labels: what <see cref="ImportedActivationProvider"/> keeps, since the
+    /// methods reach it (the labels are ground truth).</summary>
+    internal ImportedLayers Activations => _layers;
 
     private ImportedActivations(SafeTensorsFile file, string labelsPath, Dictionary<int, string> tensorByLayer, List<ImportedRow> rows, int dim)
     {
-        _file = file; LabelsPath = labelsPath; _tensorByLayer = tensorByLayer; Rows = rows; Dim = dim;
-        Layers = tensorByLayer.Keys.Order().ToList();
-        _rowById = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < rows.Count; i++) _rowById[rows[i].Id] = i;
-        Pooling = file.Metadata.TryGetValue("pooling", out var p) ? p : null;
+        _layers = new ImportedLayers(file, labelsPath, tensorByLayer, rows.Select(r => r.Id).ToArray(), dim);
+        Rows = rows;
     }
 
     /// <summary>Opens and validates the pair; every problem names the file (and line or tensor).</summary>
@@ -76,6 +75,75 @@ public sealed class ImportedActivations : IDisposable
     }
 
     /// <summary>Layer <paramref name="layer"/> as float32 [N, d]; NaN/Inf are reported with id, row and column.</summary>
+    public Tensor Layer(int layer) => _layers.Layer(layer);
+
+    /// <summary>Layer <paramref name="layer"/> as bfloat16 [N, d] (see <see cref="ImportedLayers.LayerBFloat16"/>).</summary>
+    public BFloat16[] LayerBFloat16(int layer) => _layers.LayerBFloat16(layer);
+
+    /// <summary>Row indices of a split, in file order.</summary>
+    public int[] RowsOf(string split) => Enumerable.Range(0, Rows.Count).Where(i => Rows[i].Split == split).ToArray();
+
+    /// <summary>Row of an id, or -1.</summary>
+    public int RowOf(string id) => _layers.RowOf(id);
+
+    public void Dispose() => _layers.Dispose();
+
+    private static List<ImportedRow> ReadLabels(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: labels file not found.", path);
+        var rows = new List<ImportedRow>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonElement e;
+            try { e = JsonDocument.Parse(line).RootElement; }
+            catch (JsonException ex) { throw new InvalidDataException($"{path}:{lineNo}: not valid JSON ({ex.Message}).", ex); }
+            if (e.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}:{lineNo}: expected a JSON object.");
+            string id = e.TryGetProperty("id", out var idEl) && idEl.ValueKind is JsonValueKind.String or JsonValueKind.Number
+                ? idEl.ToString() : throw new InvalidDataException($"{path}:{lineNo}: missing \"id\" (string).");
+            if (!seen.Add(id)) throw new InvalidDataException($"{path}:{lineNo}: id '{id}' appears twice.");
+            int? label = null;
+            if (e.TryGetProperty("label", out var l) && l.ValueKind != JsonValueKind.Null)
+            {
+                if (l.ValueKind != JsonValueKind.Number || !l.TryGetInt32(out int v) || v is not (0 or 1))
+                    throw new InvalidDataException($"{path}:{lineNo}: label must be 0, 1 or null, got {l.GetRawText()}.");
+                label = v;
+            }
+            string split = e.TryGetProperty("split", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : Splits.Eval;
+            rows.Add(new ImportedRow(id, label, split));
+        }
+        if (rows.Count == 0) throw new InvalidDataException($"{path}: no rows.");
+        return rows;
+    }
+}
+
+/// <summary>The activation side of an import: the memory-mapped tensors and the row ids, without the labels.</summary>
+internal sealed class ImportedLayers : IDisposable
+{
+    private readonly SafeTensorsFile _file;
+    private readonly Dictionary<int, string> _tensorByLayer;
+    private readonly Dictionary<string, int> _rowById;
+    private readonly string[] _ids;
+
+    public string Path => _file.Path;
+    public string LabelsPath { get; }
+    public IReadOnlyList<int> Layers { get; }
+    public int Dim { get; }
+    public string? Pooling { get; }
+
+    public ImportedLayers(SafeTensorsFile file, string labelsPath, Dictionary<int, string> tensorByLayer, string[] ids, int dim)
+    {
+        _file = file; LabelsPath = labelsPath; _tensorByLayer = tensorByLayer; _ids = ids; Dim = dim;
+        Layers = tensorByLayer.Keys.Order().ToList();
+        _rowById = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < ids.Length; i++) _rowById[ids[i]] = i;
+        Pooling = file.Metadata.TryGetValue("pooling", out var p) ? p : null;
+    }
+
+    /// <summary>Layer <paramref name="layer"/> as float32 [N, d]; NaN/Inf are reported with id, row and column.</summary>
     public Tensor Layer(int layer)
     {
         string name = TensorOf(layer);
@@ -110,52 +178,21 @@ public sealed class ImportedActivations : IDisposable
 
     private MethodInputException NonFinite(string tensor, int index, float value)
         => new($"{Path}: tensor '{tensor}' contains {Finite.Describe(value)} at row {index / Dim} " +
-               $"(id '{Rows[index / Dim].Id}'), column {index % Dim}.");
-
-    /// <summary>Row indices of a split, in file order.</summary>
-    public int[] RowsOf(string split) => Enumerable.Range(0, Rows.Count).Where(i => Rows[i].Split == split).ToArray();
+               $"(id '{_ids[index / Dim]}'), column {index % Dim}.");
 
     /// <summary>Row of an id, or -1.</summary>
     public int RowOf(string id) => _rowById.TryGetValue(id, out int r) ? r : -1;
 
     public void Dispose() => _file.Dispose();
-
-    private static List<ImportedRow> ReadLabels(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: labels file not found.", path);
-        var rows = new List<ImportedRow>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonElement e;
-            try { e = JsonDocument.Parse(line).RootElement; }
-            catch (JsonException ex) { throw new InvalidDataException($"{path}:{lineNo}: not valid JSON ({ex.Message}).", ex); }
-            if (e.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}:{lineNo}: expected a JSON object.");
-            string id = e.TryGetProperty("id", out var idEl) && idEl.ValueKind is JsonValueKind.String or JsonValueKind.Number
-                ? idEl.ToString() : throw new InvalidDataException($"{path}:{lineNo}: missing \"id\" (string).");
-            if (!seen.Add(id)) throw new InvalidDataException($"{path}:{lineNo}: id '{id}' appears twice.");
-            int? label = null;
-            if (e.TryGetProperty("label", out var l) && l.ValueKind != JsonValueKind.Null)
-            {
-                if (l.ValueKind != JsonValueKind.Number || !l.TryGetInt32(out int v) || v is not (0 or 1))
-                    throw new InvalidDataException($"{path}:{lineNo}: label must be 0, 1 or null, got {l.GetRawText()}.");
-                label = v;
-            }
-            string split = e.TryGetProperty("split", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : Splits.Eval;
-            rows.Add(new ImportedRow(id, label, split));
-        }
-        if (rows.Count == 0) throw new InvalidDataException($"{path}: no rows.");
-        return rows;
-    }
 }
 
 /// <summary>Serves imported activations to the methods unchanged: <see cref="Get"/> looks each transcript up
 /// by id, and hook <c>blocks.{i}.hook_resid_post</c> reads <c>layer_{i}</c>. The model handle is not run.</summary>
-public sealed class ImportedActivationProvider(ImportedActivations data) : IActivationProvider
+public sealed class ImportedActivationProvider(ImportedActivations imported) : IActivationProvider
 {
+    // The activations only: the methods reach this provider, and the rows' labels are ground truth.
+    private readonly ImportedLayers data = imported.Activations;
+
     public Tensor Get(IModelHandle model, IReadOnlyList<Transcript> transcripts, string hook, string pooling = "last")
         => Select(transcripts.Select(t => t.Id).ToList(), hook, pooling);
 

@@ -67,7 +67,10 @@ public sealed class ImportedTestbed : ITestbed, ITestbedServices
     public IModelHandle OpenModel() => _model;
     public IModelHandle? OpenBaseModel() => null;
 
-    public IResourceCatalog ResourcesOver(IResourceCatalog host) => new TrainRowsCatalog(this, host);
+    /// <summary>The host's catalog with the train rows as the instructed pairs. It holds those rows only, not this
+    /// testbed: the cells see it, and the eval rows' labels are ground truth.</summary>
+    public IResourceCatalog ResourcesOver(IResourceCatalog host) =>
+        new TrainRowsCatalog(Info.Name, _source, _splits.GetValueOrDefault(TrainSplit), host);
 
     private static DatasetItem Item(ImportedRowLabel row) =>
         // A fixed response and label: the model-run stage takes them as they are and never opens the model.
@@ -105,8 +108,8 @@ public sealed class ImportedTestbed : ITestbed, ITestbedServices
         public bool RevealsSecret(DatasetItem item, string guess) => false;
     }
 
-    /// <summary>The host's resources, except that the instructed pairs are the file's train rows.</summary>
-    private sealed class TrainRowsCatalog(ImportedTestbed testbed, IResourceCatalog host) : IResourceCatalog
+    /// <summary>The host's resources, except that the instructed pairs are the file's train rows (null: none).</summary>
+    private sealed class TrainRowsCatalog(string testbed, string source, IReadOnlyList<DatasetItem>? train, IResourceCatalog host) : IResourceCatalog
     {
         public IReadOnlyList<string> Names => host.Names.Append(ResourceNames.InstructedPairs).Distinct().ToList();
         public bool Contains(string name) => name == ResourceNames.InstructedPairs || host.Contains(name);
@@ -114,10 +117,8 @@ public sealed class ImportedTestbed : ITestbed, ITestbedServices
         public IReadOnlyList<DatasetItem> Get(string name)
         {
             if (name != ResourceNames.InstructedPairs) return host.Get(name);
-            if (!testbed._splits.TryGetValue(TrainSplit, out var train))
-                throw new MethodInputException($"Testbed '{testbed.Info.Name}' ({testbed._source}) has no rows with split '{TrainSplit}': "
-                    + "they are what the probes train on in place of the instructed pairs.");
-            return train;
+            return train ?? throw new MethodInputException($"Testbed '{testbed}' ({source}) has no rows with split '{TrainSplit}': "
+                + "they are what the probes train on in place of the instructed pairs.");
         }
     }
 }

@@ -8,10 +8,12 @@ namespace HonestyEngine.Engine.Running;
 
 /// <summary>Executes one cell: builds its context, calls the method under its time budget, checks what came back
 /// and turns it into samples. Anything wrong (an exception, the wrong number of scores, NaN/Inf, an unknown item
-/// id, a timeout) fails only this cell, with the error recorded.</summary>
+/// id, a timeout) fails only this cell, with the error recorded. Methods get views of the host's data
+/// (<see cref="MethodViews"/>), never the testbed, its items or its labels.</summary>
 internal sealed class CellExecutor(HostServices host, RunOptions options, IReadOnlyList<ITestbed>? runTestbeds = null)
 {
-    private readonly RunTestbedList _runTestbeds = new(runTestbeds ?? [], RunTestbedList.KeyOf(runTestbeds ?? []));
+    private readonly IReadOnlyList<ITestbed> _runTestbeds = runTestbeds ?? [];
+    private readonly string _runTestbedsKey = RunTestbedList.KeyOf(runTestbeds ?? []);
 
     public CellOutcome Execute(MatrixCell cell, TestbedFingerprint fingerprint, Func<ModelRun> modelRun, string methodCacheDir, CancellationToken runToken)
     {
@@ -27,8 +29,8 @@ internal sealed class CellExecutor(HostServices host, RunOptions options, IReadO
 
         var budget = variant.Method.Attribute.TimeBudgetSeconds > 0 ? TimeSpan.FromSeconds(variant.Method.Attribute.TimeBudgetSeconds) : options.DefaultTimeBudget;
         var clock = Stopwatch.StartNew();
-        // The cell's context carries its own tracker of whether RunTestbeds was read.
-        var cellTestbeds = _runTestbeds.ForCell();
+        // The cell's context carries its own tracker of whether RunTestbeds was read, over the run's other testbeds.
+        var cellTestbeds = RunTestbedList.ForCell(_runTestbeds, _runTestbedsKey, cell.Testbed);
         string? ReadKey() => cellTestbeds.WasRead ? cellTestbeds.Key : null;
         try
         {
@@ -75,16 +77,17 @@ internal sealed class CellExecutor(HostServices host, RunOptions options, IReadO
         var (resources, activations) = cell.Testbed is Hosting.ITestbedServices own
             ? (own.ResourcesOver(host.Resources), own.Activations)
             : (host.Resources, host.Activations);
+        var testbed = MethodViews.ToMethod(cell.Testbed);
         if (privileged is null)
             return new MethodContext
             {
-                Testbed = cell.Testbed, Services = cell.Variant.Method.Services, Resources = resources, Compute = host.Compute,
+                Testbed = testbed, Services = cell.Variant.Method.Services, Resources = resources, Compute = host.Compute,
                 Activations = activations, Seed = options.Seed, Profile = options.Profile, SamplesPerItem = options.EffectiveSamplesPerItem,
                 CacheDirectory = cacheDir, CancellationToken = token, Log = log, RunTestbeds = testbeds,
             };
         return new DetectorContext
         {
-            Testbed = cell.Testbed, Services = cell.Variant.Method.Services, Resources = resources, Compute = host.Compute,
+            Testbed = testbed, Services = cell.Variant.Method.Services, Resources = resources, Compute = host.Compute,
             Activations = activations, Seed = options.Seed, Profile = options.Profile, SamplesPerItem = options.EffectiveSamplesPerItem,
             CacheDirectory = cacheDir, CancellationToken = token, Log = log, PrivilegedLabels = privileged, RunTestbeds = testbeds,
         };
@@ -99,7 +102,7 @@ internal sealed class CellExecutor(HostServices host, RunOptions options, IReadO
         var context = (DetectorContext)Context(cell, cacheDir, testbeds, token, log, labels);
         var all = run.Eval.Concat(run.Control).ToList();
         // Labels are ground truth: a detector sees them only through PrivilegedLabels, and only if it is privileged.
-        var visible = all.Select(t => t.WithoutLabel()).ToList();
+        var visible = all.Select(MethodViews.ToMethod).ToList();
         var detector = (IDetector)cell.Variant.CreateInstance();
         var scores = detector.Score(context, visible)
             ?? throw new CellResultException("returned null instead of scores.");
@@ -124,7 +127,7 @@ internal sealed class CellExecutor(HostServices host, RunOptions options, IReadO
         var items = fingerprint.Eval;
         var context = Context(cell, cacheDir, testbeds, token, log);
         var intervention = (IIntervention)cell.Variant.CreateInstance();
-        var outcomes = intervention.Run(context, items) ?? throw new CellResultException("returned null instead of outcomes.");
+        var outcomes = intervention.Run(context, items.Select(MethodViews.ToMethod).ToList()) ?? throw new CellResultException("returned null instead of outcomes.");
         var byId = OneOutcomePerItem(outcomes, o => o?.ItemId, items, "outcome");
         var labeller = cell.Testbed.Labeller;
         var samples = new List<SampleRecord>(items.Count);
@@ -157,7 +160,7 @@ internal sealed class CellExecutor(HostServices host, RunOptions options, IReadO
         var items = fingerprint.Elicit;
         var context = Context(cell, cacheDir, testbeds, token, log);
         var elicitor = (IElicitor)cell.Variant.CreateInstance();
-        var outcomes = elicitor.Elicit(context, items) ?? throw new CellResultException("returned null instead of outcomes.");
+        var outcomes = elicitor.Elicit(context, items.Select(MethodViews.ToMethod).ToList()) ?? throw new CellResultException("returned null instead of outcomes.");
         var byId = OneOutcomePerItem(outcomes, o => o?.ItemId, items, "elicitation outcome");
         var labeller = cell.Testbed.Labeller;
         var samples = new List<SampleRecord>(items.Count);

@@ -132,15 +132,15 @@ internal static class ModelRunStage
 
     private static ModelRun Rebuild(ITestbed testbed, string key, IReadOnlyList<DatasetItem> eval, IReadOnlyList<DatasetItem> control, ModelRunFile file, bool fromCache)
     {
-        static List<Transcript> Build(IReadOnlyList<DatasetItem> items, List<ResponseRecord> records, string split, string testbedName)
+        static List<LabelledTranscript> Build(IReadOnlyList<DatasetItem> items, List<ResponseRecord> records, string split, string testbedName)
         {
             if (records.Count != items.Count)
                 throw new InvalidOperationException($"Model-run cache of testbed '{testbedName}' has {records.Count} {split} responses for {items.Count} items.");
-            var list = new List<Transcript>(items.Count);
+            var list = new List<LabelledTranscript>(items.Count);
             for (int i = 0; i < items.Count; i++)
             {
                 var item = items[i];
-                list.Add(new Transcript(item.Id, split, [.. item.Messages, ChatMessage.Assistant(records[i].Response)], records[i].Label, item));
+                list.Add(new LabelledTranscript(item.Id, split, [.. item.Messages, ChatMessage.Assistant(records[i].Response)], records[i].Label, item));
             }
             return list;
         }
