@@ -17,11 +17,14 @@ public sealed class RunConfigurationException(string message) : Exception(messag
 /// filtered by the <c>--testbeds</c> / <c>--methods</c> globs, in a stable order (testbed, method, parameters).</summary>
 public static class RunMatrix
 {
+    /// <param name="references">Reference rows (<see cref="Results.ReferenceRows"/>): not selected by the globs; each joins
+    /// the matrix when a selected method is of its kind, so every table has its reference.</param>
     public static IReadOnlyList<MatrixCell> Build(IReadOnlyList<ITestbed> testbeds, IReadOnlyList<MethodDescriptor> methods,
-        IReadOnlyList<string> testbedGlobs, IReadOnlyList<string> methodGlobs, RunProfile profile)
+        IReadOnlyList<string> testbedGlobs, IReadOnlyList<string> methodGlobs, RunProfile profile, IReadOnlyList<MethodDescriptor>? references = null)
     {
         var selectedTestbeds = Filter(testbeds, t => t.Info.Name, testbedGlobs, "testbed");
         var selectedMethods = Filter(methods, m => m.Name, methodGlobs, "method");
+        selectedMethods.AddRange((references ?? []).Where(r => selectedMethods.Any(m => m.Kind == r.Kind)));
         var variants = selectedMethods.SelectMany(m => ParameterSpace.Expand(m, profile)).ToList();
         var cells = new List<MatrixCell>(selectedTestbeds.Count * variants.Count);
         foreach (var testbed in selectedTestbeds)

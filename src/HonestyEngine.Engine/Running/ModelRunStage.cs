@@ -12,7 +12,8 @@ namespace HonestyEngine.Engine.Running;
 /// settings, so a rerun only regenerates when one of them changed.</summary>
 internal static class ModelRunStage
 {
-    private const int StageVersion = 1;
+    // 2: labels are three-valued (a response the labeller cannot judge is unknown, never honest).
+    private const int StageVersion = 2;
     private const int BatchSize = 16;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
@@ -144,15 +145,32 @@ internal static class ModelRunStage
             }
             return list;
         }
+        var evalTranscripts = Build(eval, file.Eval, Splits.Eval, testbed.Info.Name);
         return new ModelRun
         {
             Testbed = testbed.Info.Name,
             Key = key,
-            Eval = Build(eval, file.Eval, Splits.Eval, testbed.Info.Name),
+            Eval = evalTranscripts,
+            Counterfactual = CounterfactualPairs(evalTranscripts),
             Control = Build(control, file.Control, Splits.Control, testbed.Info.Name),
             NeutralAccuracy = file.Neutral,
             FromCache = fromCache,
         };
+    }
+
+    /// <summary>See <see cref="ModelRun.Counterfactual"/>. Built from the eval transcripts alone (nothing is generated:
+    /// the true answer is teacher-forced), so a cached model run yields the same pairs.</summary>
+    internal static List<LabelledTranscript> CounterfactualPairs(IReadOnlyList<LabelledTranscript> eval)
+    {
+        var pairs = new List<LabelledTranscript>();
+        foreach (var t in eval)
+        {
+            if (t.Label != 1 || ItemFacts.Trigger(t.Item) != true || string.IsNullOrWhiteSpace(t.Item.TrueAnswer)) continue;
+            var prompt = t.Messages.Take(t.Messages.Count - 1).ToList();
+            pairs.Add(t with { Id = t.Id + "#lie", Split = Splits.Counterfactual });
+            pairs.Add(new LabelledTranscript(t.Id + "#true", Splits.Counterfactual, [.. prompt, ChatMessage.Assistant(t.Item.TrueAnswer!)], 0, t.Item));
+        }
+        return pairs;
     }
 
     private sealed class ModelRunFile

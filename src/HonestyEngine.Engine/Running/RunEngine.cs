@@ -31,7 +31,8 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
             throw new RunConfigurationException("No methods are available: no plugin with methods was found (see `honesty list`).");
         if (testbeds.Count == 0)
             throw new RunConfigurationException("No testbeds are available: no testbed source provided any testbed (see `honesty list`).");
-        var cells = RunMatrix.Build(testbeds, methods, options.TestbedGlobs, options.MethodGlobs, options.Profile);
+        var cells = RunMatrix.Build(testbeds, methods, options.TestbedGlobs, options.MethodGlobs, options.Profile,
+            options.ReferenceRows ? ReferenceRowCells.Descriptors : null);
 
         var cache = new CellCache(options.CacheDirectory);
         var executor = new CellExecutor(host, options, testbeds);

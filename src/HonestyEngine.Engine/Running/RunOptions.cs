@@ -26,6 +26,10 @@ public sealed record RunOptions
     /// <summary>Tokens generated per response in the model-run stage unless the testbed sets property "max_new_tokens".</summary>
     public int MaxNewTokens { get; init; } = 48;
 
+    /// <summary>Add the engine's reference rows (untreated model, trigger-presence oracle, response-text baseline, direct
+    /// question) to every kind the selection has. Off only in tests that count cells of their own methods.</summary>
+    public bool ReferenceRows { get; init; } = true;
+
     public int EffectiveSamplesPerItem => SamplesPerItem ?? (Profile == RunProfile.Quick ? 1 : 4);
     public string ProfileName => Profile == RunProfile.Quick ? "quick" : "full";
 }
