@@ -42,7 +42,9 @@ internal sealed class RunTestbedList : IReadOnlyList<ITestbed>
 
     /// <summary>Two testbeds implant the same behaviour (variants of one organism, e.g. the four quirk-defend-objects
     /// testbeds): the same non-empty description, or the same non-empty secret. A method learning across testbeds
-    /// must not see a variant of the tested one: it could recite its ground truth instead of finding it.</summary>
+    /// must not see a variant of the tested one: it could recite its ground truth instead of finding it. Unlike the rule
+    /// the introspection adapter had, controls are not exempt: a control with the tested testbed's description is its
+    /// ground truth all the same (the committed controls' descriptions differ, so no run changes).</summary>
     public static bool SameBehaviour(TestbedInfo a, TestbedInfo b) =>
         Same(a.Description, b.Description, StringComparison.Ordinal) || Same(a.Secret, b.Secret, StringComparison.OrdinalIgnoreCase);
 
