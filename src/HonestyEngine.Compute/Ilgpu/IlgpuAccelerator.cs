@@ -28,7 +28,7 @@ internal sealed class IlgpuAccelerator
     private readonly Lazy<Action<KernelConfig, ArrayView<ushort>, int, int, ArrayView<float>, int, int, SpecializedValue<int>, ArrayView<float>, int, ArrayView<float>>> _projectWarpsBf16;
     private readonly Lazy<Action<Index1D, ArrayView<float>, int, int, ArrayView<float>, int, ArrayView<float>>> _xtF32;
     private readonly Lazy<Action<Index1D, ArrayView<ushort>, int, int, ArrayView<float>, int, ArrayView<float>>> _xtBf16;
-    private readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, float, ArrayView<float>, ArrayView<float>>> _residual;
+    private readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, float, ArrayView<float>, ArrayView<double>>> _residual;
     private readonly Lazy<Action<Index1D, ArrayView<float>, int, ArrayView<float>>> _rowNorms;
     private readonly Lazy<Action<Index1D, ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>>> _gramEntries;
     private readonly Lazy<Action<KernelConfig, ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, int, int>> _gramTiles;
@@ -48,7 +48,7 @@ internal sealed class IlgpuAccelerator
         _projectWarpsBf16 = new(() => a.LoadStreamKernel<ArrayView<ushort>, int, int, ArrayView<float>, int, int, SpecializedValue<int>, ArrayView<float>, int, ArrayView<float>>(IlgpuKernels.ProjectWarps<ushort, BFloat16Format>));
         _xtF32 = new(() => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int, int, ArrayView<float>, int, ArrayView<float>>(IlgpuKernels.XtVectorPartial<float, Float32Format>));
         _xtBf16 = new(() => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<ushort>, int, int, ArrayView<float>, int, ArrayView<float>>(IlgpuKernels.XtVectorPartial<ushort, BFloat16Format>));
-        _residual = new(() => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, ArrayView<float>, ArrayView<float>>(IlgpuKernels.LogisticResidual));
+        _residual = new(() => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, ArrayView<float>, ArrayView<double>>(IlgpuKernels.LogisticResidual));
         _rowNorms = new(() => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int, ArrayView<float>>(IlgpuKernels.RowSquaredNorms));
         _gramEntries = new(() => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>>(IlgpuKernels.GramEntries));
         _gramTiles = new(() => a.LoadStreamKernel<ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, int, int>(IlgpuKernels.GramTiles));
@@ -120,7 +120,7 @@ internal sealed class IlgpuAccelerator
     public void XtVector(ArrayView<ushort> x, int n, int d, ArrayView<float> r, int slices, int rowsPerSlice, ArrayView<float> partial)
         => _xtBf16.Value(checked(slices * d), x, n, d, r, rowsPerSlice, partial);
 
-    public void Residual(ArrayView<float> z, ArrayView<float> y, int n, float b, ArrayView<float> r, ArrayView<float> loss)
+    public void Residual(ArrayView<float> z, ArrayView<float> y, int n, float b, ArrayView<float> r, ArrayView<double> loss)
         => _residual.Value(n, z, y, b, r, loss);
 
     public void RowSquaredNorms(ArrayView<float> x, int n, int d, ArrayView<float> norms) => _rowNorms.Value(n, x, d, norms);

@@ -144,16 +144,18 @@ internal static class IlgpuKernels
     // ---- logistic regression: per-sample terms ----
 
     /// <summary>For z = x w (the projection kernel) plus intercept b: loss[i] = log(1 + exp(z)) - y z in its
-    /// overflow-free form, r[i] = sigmoid(z) - y (the gradient weight).</summary>
+    /// overflow-free form, r[i] = sigmoid(z) - y (the gradient weight). As the CPU pass computes them: z + b in float32,
+    /// then the terms in float64 (near the optimum L-BFGS compares losses ~1e-9 apart; float32 terms cost it extra
+    /// evaluations); r is stored as float32 for X^T r, as there.</summary>
     public static void LogisticResidual(Index1D i, ArrayView<float> z, ArrayView<float> y, float b,
-                                        ArrayView<float> r, ArrayView<float> loss)
+                                        ArrayView<float> r, ArrayView<double> loss)
     {
-        float zi = z[i] + b, yi = y[i];
-        float e = MathF.Exp(-Math.Abs(zi));
-        float onePlusE = 1f + e;
-        loss[i] = Math.Max(zi, 0f) + MathF.Log(onePlusE) - yi * zi;
-        float sigmoid = zi >= 0f ? 1f / onePlusE : e / onePlusE;
-        r[i] = sigmoid - yi;
+        double zi = z[i] + b, yi = y[i];
+        double e = Math.Exp(-Math.Abs(zi));
+        double onePlusE = 1 + e;
+        loss[i] = Math.Max(zi, 0) + Math.Log(onePlusE) - yi * zi;
+        double sigmoid = zi >= 0 ? 1 / onePlusE : e / onePlusE;
+        r[i] = (float)(sigmoid - yi);
     }
 
     // ---- column reductions ----

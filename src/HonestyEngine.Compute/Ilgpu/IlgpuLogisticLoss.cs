@@ -17,9 +17,11 @@ internal sealed class IlgpuLogisticLoss : ILogisticLoss, IDisposable
     private readonly IlgpuAccelerator _device;
     private readonly MemoryBuffer1D<float, Stride1D.Dense>? _x;
     private readonly MemoryBuffer1D<ushort, Stride1D.Dense>? _xBf16;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _y, _w, _z, _r, _loss, _partial, _noBias;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _y, _w, _z, _r, _partial, _noBias;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _loss;
     private readonly int _n, _d, _slices, _rowsPerSlice;
-    private readonly float[] _wHost, _lossHost, _rHost, _partialHost;
+    private readonly float[] _wHost, _rHost, _partialHost;
+    private readonly double[] _lossHost;
 
     public IlgpuLogisticLoss(IlgpuActivationCompute backend, ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> y)
         : this(backend, n, d, y)
@@ -43,11 +45,11 @@ internal sealed class IlgpuLogisticLoss : ILogisticLoss, IDisposable
             _w = _device.Allocate<float>(d);
             _z = _device.Allocate<float>(n);
             _r = _device.Allocate<float>(n);
-            _loss = _device.Allocate<float>(n);
+            _loss = _device.Allocate<double>(n);
             _partial = _device.Allocate<float>((long)_slices * d);
             _noBias = _device.Allocate<float>(1);
         }
-        _wHost = new float[d]; _lossHost = new float[n]; _rHost = new float[n]; _partialHost = new float[_slices * d];
+        _wHost = new float[d]; _lossHost = new double[n]; _rHost = new float[n]; _partialHost = new float[_slices * d];
     }
 
     public int Dimension => _d;
@@ -92,7 +94,8 @@ internal sealed class IlgpuLogisticLoss : ILogisticLoss, IDisposable
         {
             _x?.Dispose();
             _xBf16?.Dispose();
-            foreach (var buffer in new[] { _y, _w, _z, _r, _loss, _partial, _noBias }) buffer.Dispose();
+            foreach (var buffer in new[] { _y, _w, _z, _r, _partial, _noBias }) buffer.Dispose();
+            _loss.Dispose();
         }
     }
 }
