@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
@@ -56,6 +57,7 @@ public static class IlgpuDevices
 
     private static State Create()
     {
+        ResolveVersionedDriverLibraries();
         var context = Context.Create(builder => builder.CPU(CpuDevice).Cuda().OpenCL().EnableAlgorithms());
         var list = new List<IlgpuDeviceInfo>();
         var cudaDevices = context.GetCudaDevices();
@@ -78,12 +80,65 @@ public static class IlgpuDevices
             list.Add(new IlgpuDeviceInfo(CpuId, "CPU accelerator", AcceleratorType.CPU, false, 0,
                 $"ILGPU's in-process simulator, {cpu[0].WarpSize}-thread warps, for tests") { Device = cpu[0] });
         string? cudaProblem = cudaDevices.Count > 0 ? null
-            : NativeLibrary.TryLoad("libcuda.so.1", out var h1) ? Free(h1, "the driver (libcuda) reports no device ILGPU supports")
-            : "libcuda.so.1 is not installed (no NVIDIA driver)";
+            : ResolveDriverLibrary("cuda", typeof(Context).Assembly, null) is var h1 and not 0
+                ? Free(h1, "the NVIDIA driver (libcuda) loads, but ILGPU finds no device it supports")
+                : "libcuda.so.1 is not installed (no NVIDIA driver)";
         string? clProblem = clDevices.Count > 0 ? null
-            : NativeLibrary.TryLoad("libOpenCL.so.1", out var h2) ? Free(h2, "libOpenCL.so.1 loads, but ILGPU supports none of the devices its platforms list")
-            : "the OpenCL ICD loader libOpenCL.so.1 is not installed";
+            : ResolveDriverLibrary("OpenCL", typeof(Context).Assembly, null) is var h2 and not 0
+                ? Free(h2, UnsupportedOpenClDevices())
+                : "the OpenCL ICD loader libOpenCL.so.1 is not installed";
         return new State(context, list, cudaProblem, clProblem);
+    }
+
+    /// <summary>ILGPU binds the CUDA driver as "cuda" and the OpenCL ICD loader as "OpenCL", which .NET looks up as
+    /// libcuda.so and libOpenCL.so: the unversioned names that only development packages install. A driver install has
+    /// libcuda.so.1 and Debian's ocl-icd-libopencl1 has libOpenCL.so.1 (no libOpenCL.so on this machine, 2026-12-08), so
+    /// without this ILGPU sees neither. The resolver tries the unversioned name, then the versioned one, then the
+    /// versioned one next to the executable. Not on WSL, where ILGPU installs its own resolver for libcuda (an assembly
+    /// takes one).</summary>
+    private static void ResolveVersionedDriverLibraries()
+    {
+        if (IsWsl()) return;
+        try
+        {
+            NativeLibrary.SetDllImportResolver(typeof(Context).Assembly, ResolveDriverLibrary);
+        }
+        catch (InvalidOperationException)
+        {
+            // A resolver is already set (by ILGPU or by the host): leave it.
+        }
+    }
+
+    private static nint ResolveDriverLibrary(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        string? versioned = name switch { "cuda" => "libcuda.so.1", "OpenCL" => "libOpenCL.so.1", _ => null };
+        if (versioned is null) return 0;
+        foreach (var candidate in new[] { $"lib{name}.so", versioned, Path.Combine(AppContext.BaseDirectory, versioned) })
+            if (NativeLibrary.TryLoad(candidate, out var handle)) return handle;
+        return 0;
+    }
+
+    private static bool IsWsl()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/version").Contains("microsoft", StringComparison.OrdinalIgnoreCase)
+                   && Directory.Exists("/usr/lib/wsl/lib");
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
+    /// <summary>Why ILGPU lists none of the OpenCL devices the platforms report: its OpenCL backend takes devices with
+    /// OpenCL C 2.0 or later and the generic address space (ILGPU's default OpenCL predicate).</summary>
+    private static string UnsupportedOpenClDevices()
+    {
+        var all = CLDevice.GetDevices(_ => true).OfType<CLDevice>()
+            .Select(d => $"'{d.Name}' on {d.PlatformName} ({d.CLStdVersion}, generic address space: {(d.Capabilities.GenericAddressSpace ? "yes" : "no")})")
+            .ToList();
+        return all.Count == 0
+            ? "the OpenCL ICD loader loads, but no platform lists a device"
+            : $"ILGPU's OpenCL backend needs OpenCL C {ILGPU.Backends.OpenCL.CLBackend.MinimumVersion}+ with the generic address space, which rules out {string.Join(", ", all)}";
     }
 
     private static string Free(nint handle, string message)
