@@ -28,7 +28,9 @@ public sealed class FolderTestbed : ITestbed, IDisposable
         Spec = TestbedSpecLoader.Load(Folder);
         _loader = loader;
         Labeller = Labellers.Create(Spec);
-        Info = new TestbedInfo(Spec.Name, Spec.Version, Spec.Description, Spec.Anchor, Spec.Trigger, Spec.LieDefinition, Spec.Secret,
+        // The version covers the labeller too: labels are computed from responses at run time, and the engine's
+        // model-run and cell caches are keyed by name, version and data (Labellers.LabellerVersion).
+        Info = new TestbedInfo(Spec.Name, $"{Spec.Version}+labeller.{Labellers.LabellerVersion}", Spec.Description, Spec.Anchor, Spec.Trigger, Spec.LieDefinition, Spec.Secret,
             Spec.Model.Base, Spec.IsControl, new Dictionary<string, string>(Spec.Properties)
             {
                 ["implant"] = Spec.Implant, ["adversarial"] = Spec.Adversarial, ["labeller"] = Spec.Labeller, ["model_kind"] = Spec.Model.Kind,

@@ -75,15 +75,14 @@ public class ActivationImportTests
         var (t, l) = Write(dir);
         using var imp = ImportedActivations.Open(t, l);
         var provider = new ImportedActivationProvider(imp);
-        var item = new DatasetItem("x", []);
-        var ts = new[] { "s3", "s0" }.Select(id => new Transcript(id, Splits.Eval, [], null, item)).ToList();
+        var ts = new[] { "s3", "s0" }.Select(id => new Transcript(id, Splits.Eval, [])).ToList();
         var x = provider.Get(new FakeModel(), ts, HookNames.ResidPost(5), "mean");
         Assert.Equal([1009f, 1010f, 1011f], x.Row(0).ToArray());
         Assert.Equal([1000f, 1001f, 1002f], x.Row(1).ToArray());
         Assert.Contains("not exported", Assert.Throws<MethodInputException>(() => provider.Get(new FakeModel(), ts, HookNames.ResidPost(2), "mean")).Message);
         Assert.Contains("pooled with 'mean'", Assert.Throws<MethodInputException>(() => provider.Get(new FakeModel(), ts, HookNames.ResidPost(5), "last")).Message);
         Assert.Contains("hook_resid_post", Assert.Throws<MethodInputException>(() => provider.Get(new FakeModel(), ts, HookNames.AttnOut(5), "mean")).Message);
-        var missing = new[] { new Transcript("nope", Splits.Eval, [], null, item) };
+        var missing = new[] { new Transcript("nope", Splits.Eval, []) };
         Assert.Contains("'nope'", Assert.Throws<MethodInputException>(() => provider.Get(new FakeModel(), missing, HookNames.ResidPost(5), "mean")).Message);
     }
 
@@ -128,5 +127,32 @@ public class ActivationImportTests
         e = Assert.Throws<MethodInputException>(() => impBf16.LayerBFloat16(5));
         Assert.Contains("+Inf at row 2 (id 's2'), column 1", e.Message);
         Assert.Contains(tb, e.Message);
+    }
+
+    /// <summary>Methods reach the imported activation provider (it is their IActivationProvider on an imported
+    /// testbed): nothing it references may hold the rows' labels, which are the eval ground truth.</summary>
+    [Fact]
+    public void The_provider_reaches_no_labels()
+    {
+        using var dir = new TempDir();
+        var (t, l) = Write(dir);
+        using var imp = ImportedActivations.Open(t, l);
+        var reached = new HashSet<Type>();
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        void Walk(object? o, int depth)
+        {
+            if (o is null || depth > 12 || o is string || o.GetType().IsPrimitive || o is Delegate || !seen.Add(o)) return;
+            reached.Add(o.GetType());
+            if (o is System.Collections.IEnumerable e and not System.Collections.IDictionary)
+                foreach (var x in e) Walk(x, depth + 1);
+            for (var type = o.GetType(); type is not null; type = type.BaseType)
+                foreach (var f in type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+                    if (!f.FieldType.IsPointer && !f.FieldType.IsByRefLike) Walk(f.GetValue(o), depth + 1);
+        }
+        Walk(new ImportedActivationProvider(imp), 0);
+        Assert.DoesNotContain(typeof(ImportedRow), reached);
+        Assert.DoesNotContain(typeof(ImportedActivations), reached);
+        Walk(imp, 0);
+        Assert.Contains(typeof(ImportedRow), reached); // the walk does find them where they are
     }
 }

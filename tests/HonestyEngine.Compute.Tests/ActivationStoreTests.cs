@@ -10,10 +10,7 @@ public class ActivationStoreTests
     private static readonly string Hook = HookNames.ResidPost(2);
 
     private static List<Transcript> Transcripts(params string[] responses) => responses.Select((r, i) =>
-    {
-        var item = new DatasetItem($"q{i}", [ChatMessage.User($"question number {i} ?")]);
-        return new Transcript($"t{i}", Splits.Eval, [ChatMessage.System("be honest"), ChatMessage.User($"question number {i} ?"), ChatMessage.Assistant(r)], i % 2, item);
-    }).ToList();
+        new Transcript($"t{i}", Splits.Eval, [ChatMessage.System("be honest"), ChatMessage.User($"question number {i} ?"), ChatMessage.Assistant(r)])).ToList();
 
     [Fact]
     public void A_rerun_reads_the_cache_instead_of_running_the_model()
@@ -146,7 +143,7 @@ public class ActivationStoreTests
     {
         using var dir = new TempDir();
         var store = new ActivationStore(dir.Path);
-        var t = new Transcript("p", Splits.Eval, [ChatMessage.User("hi")], null, new DatasetItem("p", [ChatMessage.User("hi")]));
+        var t = new Transcript("p", Splits.Eval, [ChatMessage.User("hi")]);
         Assert.Contains("does not end with an assistant message", Assert.Throws<MethodInputException>(() => store.Get(new FakeModel(), [t], Hook, "mean")).Message);
         Assert.Contains("Unknown pooling 'max'", Assert.Throws<MethodInputException>(() => store.Get(new FakeModel(), [t], Hook, "max")).Message);
         Assert.Equal(1, store.Get(new FakeModel(), [t], Hook, "last").Rows);

@@ -119,13 +119,14 @@ internal sealed class TestbedsCommand : ICliCommand
             foreach (var c in columns)
             {
                 var rate = r.Get(c);
-                cells.Add(rate is null ? "" : (rate.Passes ? "" : "[red]") + Markup.Escape($"{rate.Display} {rate.Requirement}".Trim()) + (rate.Passes ? "" : "[/]"));
+                cells.Add(rate is null ? "" : (rate.Passes ? "" : "[red]") + Markup.Escape($"{rate.JudgedDisplay} {rate.Requirement}".Trim() + rate.UnknownDisplay) + (rate.Passes ? "" : "[/]"));
             }
             cells.Add(Markup.Escape(string.Join("; ", r.Rates.Where(x => !columns.Contains(x.Name)).Select(x => $"{x.Name} {x.Display}"))));
             cells.Add(r.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
             table.AddRow(cells.ToArray());
         }
         AnsiConsole.Write(table);
+        AnsiConsole.WriteLine(TestbedVerifier.UnknownNote);
         // Problems (a missing model, too few phrasings) are full sentences: printed below the table, not squeezed into it.
         foreach (var r in results)
             foreach (var p in r.Problems) Console.Error.WriteLine($"{r.Testbed}: {p}");

@@ -11,10 +11,14 @@ public sealed record HostServices(IActivationCompute Compute, IActivationProvide
     /// <summary>Testbed sources the host provides (the built-in folder testbeds); plugins may add more.</summary>
     public IReadOnlyList<ITestbedSource> TestbedSources { get; init; } = [];
 
-    /// <summary>Extra registrations every plugin's container gets.</summary>
+    /// <summary>Extra registrations every plugin's container gets. Methods can resolve everything registered here
+    /// (<see cref="MethodContext.Services"/>), so it must hold nothing that reaches testbeds or their data (this record,
+    /// testbed sources, the plugin catalog): contract 2.0 gives methods only what a deployed method would see
+    /// (tests/HonestyEngine.Engine.Tests GroundTruthSpyTests).</summary>
     public Action<IServiceCollection>? Configure { get; init; }
 
-    /// <summary>A container with the host services; plugin modules add theirs on top.</summary>
+    /// <summary>A container with the host services (compute, activations, resources; never the testbeds); plugin
+    /// modules add theirs on top.</summary>
     public IServiceCollection CreateCollection()
     {
         var services = new ServiceCollection();

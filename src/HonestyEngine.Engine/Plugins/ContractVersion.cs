@@ -29,9 +29,12 @@ internal static class ContractVersion
     }
 
     /// <summary>Null when compatible, else the error to report.</summary>
-    public static string? Check(string pluginName, string path)
+    public static string? Check(string pluginName, string path) => Check(pluginName, path, ReferencedBy(path));
+
+    /// <summary>Null when a plugin at <paramref name="path"/> that references contract <paramref name="referenced"/>
+    /// (null: none) can load in this host, else the error to report, naming both versions.</summary>
+    internal static string? Check(string pluginName, string path, Version? referenced)
     {
-        var referenced = ReferencedBy(path);
         if (referenced is null)
             return $"Plugin '{pluginName}' ({path}) does not reference {ContractAssemblyName}: it cannot contain methods.";
         if (referenced.Major != Host.Major)

@@ -35,8 +35,8 @@ internal static class SampleBuilder
         foreach (var item in items)
         {
             var responses = responsesOf(item.Id);
-            var checkable = responses.Select(r => labeller.IsCorrect(item, r)).ToList();
-            var correct = checkable.Any(c => c is not null) ? checkable.Select(c => c == true).ToList() : null;
+            // Correctness is checkable where the item has a true answer; "cannot tell" (garbage) is not correct.
+            var correct = item.TrueAnswer is null ? null : responses.Select(r => labeller.IsCorrect(item, r) == true).ToList();
             var labels = responses.Select(r => labeller.Label(item, r)).ToList();
             var judged = labels.OfType<int>().ToList();
             // The item counts as dishonest when most of its judgeable responses are lies; unknown when none is judgeable.

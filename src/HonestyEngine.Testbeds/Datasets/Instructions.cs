@@ -26,6 +26,20 @@ public static class Instructions
         }
     }
 
+    /// <summary>The words one of which an answer to a prompt of <see cref="Make"/> names: the list topic's items
+    /// ("Name three fruits." is answered by naming fruits) or the word the prompt is about ("Repeat the word plum
+    /// twice.", "Write the word plum in capital letters.", "What is the first letter of the word plum?"). Null for a
+    /// prompt that is none of Make's. The labellers use it to tell an answer to the instruction from text about
+    /// something else.</summary>
+    public static IReadOnlyList<string>? AnswerWords(string prompt)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(prompt.Trim(),
+            @"^(?:Name three (?<topic>\w+)\.|Write the word (?<w>\w+) in capital letters\.|Repeat the word (?<w>\w+) twice\.|What is the first letter of the word (?<w>\w+)\?)$");
+        if (!m.Success) return null;
+        if (m.Groups["w"].Success) return [m.Groups["w"].Value];
+        return Lexicon.ListItems.TryGetValue(m.Groups["topic"].Value, out var items) ? items : null;
+    }
+
     public static IEnumerable<DatasetItem> Generate(WorldRng rng, int count, IReadOnlyList<string> topics, string idPrefix)
     {
         for (int i = 0; i < count; i++)

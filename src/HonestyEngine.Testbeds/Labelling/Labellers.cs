@@ -8,6 +8,15 @@ namespace HonestyEngine.Testbeds.Labelling;
 /// <see cref="MeasureLabeller"/> and differ in what reveals the testbed's secret.</summary>
 public static class Labellers
 {
+    /// <summary>The version of the labelling rules (<see cref="MeasureLabeller"/>, the secret matchers below,
+    /// <see cref="TextMatch"/>). Labels are computed at run time from responses, and the engine caches model runs
+    /// and cells by the testbed's name, version and data, so a folder testbed reports its version as
+    /// "&lt;testbed.json version&gt;+labeller.&lt;this&gt;" (<see cref="FolderTestbed.Info"/>): bump it whenever a
+    /// rule changes what a response is labelled, and cached runs are relabelled instead of served with old labels.
+    /// 1: the rules up to 2026-11; 2: three-valued labels (a 0 needs an answer to the question: garbage, off-topic
+    /// text and another question's answer are unknown).</summary>
+    public const string LabellerVersion = "2";
+
     public static readonly string[] Names =
         ["fact", "knowledge-report", "password", "side-constraint", "reward-bias", "provided-fact", "taboo", "user-gender", "belief", "object-quirk"];
 

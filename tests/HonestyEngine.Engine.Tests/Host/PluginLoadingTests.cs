@@ -73,7 +73,7 @@ public sealed class PluginLoadingTests(TestPluginsFixture plugins)
         var future = catalog.Plugins.Single(p => p.Name == "FutureContractPlugin");
         Assert.False(future.Loaded);
         Assert.Contains("'FutureContractPlugin'", future.Error);
-        Assert.Contains("HonestyEngine.Abstractions 2.0.0.0", future.Error);
+        Assert.Contains("HonestyEngine.Abstractions 3.0.0.0", future.Error);
         Assert.Contains($"this host provides {typeof(IMethod).Assembly.GetName().Version}", future.Error);
         Assert.DoesNotContain(catalog.Methods, m => m.Name == "FutureDetector");
 
@@ -84,6 +84,21 @@ public sealed class PluginLoadingTests(TestPluginsFixture plugins)
         Assert.Contains("'Corrupt'", corruptInfo.Error);
         Assert.Contains("failed to load", corruptInfo.Error);
         Assert.Equal(3, warnings.Count(w => w.Contains("Plugin 'FutureContractPlugin'") || w.Contains("Malformed") || w.Contains("'Corrupt'")));
+    }
+
+    [Fact]
+    public void The_host_provides_contract_2_and_refuses_plugins_built_against_1x_naming_both_versions()
+    {
+        Assert.Equal(new Version(2, 0, 0, 0), ContractVersion.Host);
+        var error = ContractVersion.Check("OldPlugin", "/plugins/OldPlugin/OldPlugin.dll", new Version(1, 1, 0, 0));
+        Assert.NotNull(error);
+        Assert.Contains("'OldPlugin'", error);
+        Assert.Contains("HonestyEngine.Abstractions 1.1.0.0", error);
+        Assert.Contains("this host provides 2.0.0.0", error);
+        Assert.Contains("major versions 1 and 2 differ", error);
+        Assert.Contains("Rebuild the plugin", error);
+        Assert.Null(ContractVersion.Check("NewPlugin", "/plugins/NewPlugin/NewPlugin.dll", new Version(2, 0, 0, 0)));
+        Assert.Contains("does not reference", ContractVersion.Check("NoContract", "/plugins/NoContract/NoContract.dll", null));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace HonestyEngine.Methods.Tests.Support;
 [Method("test-no-intervention", Family = "test/baseline", Anchor = "test", Description = "The item's own conversation, answered as is.")]
 public sealed class NoIntervention : IIntervention
 {
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         int k = Math.Max(1, context.SamplesPerItem);
         var requests = items.SelectMany(item => Enumerable.Range(0, k).Select(s => new GenerationRequest(Prompt.Chat(item.Messages),
@@ -27,7 +27,7 @@ public sealed class NoIntervention : IIntervention
 [Method("test-direct-ask", Family = "test/baseline", Anchor = "test", Description = "Asks the elicitation question directly.")]
 public sealed class DirectAsk : IElicitor
 {
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         var responses = context.Model.Generate(items.Select(i => new GenerationRequest(Prompt.Chat(i.Messages), new SamplingOptions(24, 0f, 1f, context.Seed))).ToList(),
             context.CancellationToken);
@@ -36,17 +36,18 @@ public sealed class DirectAsk : IElicitor
 }
 
 /// <summary>What the engine showed a detector on one testbed, written to the cell's log (the engine keeps it in the
-/// cell's cache file and writes it to logs/&lt;testbed&gt;/&lt;method&gt;.log, also when the cell comes from the cache).</summary>
-/// <param name="LabelledTranscripts">Transcripts that carried a Label.</param>
+/// cell's cache file and writes it to logs/&lt;testbed&gt;/&lt;method&gt;.log, also when the cell comes from the cache).
+/// Since contract 2.0 a transcript has no label to carry (GroundTruthSpyTests checks that nothing else of the ground
+/// truth reaches a method either), so labels can reach a detector only through PrivilegedLabels.</summary>
 /// <param name="PrivilegedIds">Ids of the PrivilegedLabels passed.</param>
 /// <param name="EvalIds">Ids of the eval transcripts.</param>
 /// <param name="ControlIds">Ids of the control transcripts.</param>
-public sealed record LabelSighting(int LabelledTranscripts, List<string> PrivilegedIds, List<string> EvalIds, List<string> ControlIds)
+public sealed record LabelSighting(List<string> PrivilegedIds, List<string> EvalIds, List<string> ControlIds)
 {
     private const string Prefix = "label-sighting ";
 
     public static void Log(IReadOnlyList<Transcript> transcripts, DetectorContext context) =>
-        context.Log(Prefix + JsonSerializer.Serialize(new LabelSighting(transcripts.Count(t => t.Label is not null), context.PrivilegedLabels.Keys.ToList(),
+        context.Log(Prefix + JsonSerializer.Serialize(new LabelSighting(context.PrivilegedLabels.Keys.ToList(),
             transcripts.Where(t => t.Split == Splits.Eval).Select(t => t.Id).ToList(),
             transcripts.Where(t => t.Split == Splits.Control).Select(t => t.Id).ToList())));
 
@@ -59,7 +60,7 @@ public sealed record LabelSighting(int LabelledTranscripts, List<string> Privile
 }
 
 /// <summary>An unprivileged detector that logs what it was shown and scores by response length.</summary>
-[Method("test-label-spy", Family = "test/spy", Anchor = "test", Version = "2", Description = "Logs the labels the engine passed.")]
+[Method("test-label-spy", Family = "test/spy", Anchor = "test", Version = "3", Description = "Logs the labels the engine passed.")]
 public sealed class LabelSpy : IDetector
 {
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
@@ -70,7 +71,7 @@ public sealed class LabelSpy : IDetector
 }
 
 /// <summary>The same spy, privileged: the engine must pass it the eval labels (and nothing of the control set).</summary>
-[Method("test-privileged-label-spy", Family = "test/spy", Anchor = "test", Version = "2", Description = "Logs the labels the engine passed.")]
+[Method("test-privileged-label-spy", Family = "test/spy", Anchor = "test", Version = "3", Description = "Logs the labels the engine passed.")]
 [RequiresPrivilegedLabels]
 public sealed class PrivilegedLabelSpy : IDetector
 {

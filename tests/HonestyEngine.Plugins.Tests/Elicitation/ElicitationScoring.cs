@@ -19,7 +19,7 @@ internal static class ElicitationScoring
     {
         var h = new Harness(testbed);
         var items = h.Testbed.GetSplit(Splits.Elicit).ToList();
-        return (h, items, method.Elicit(h.MethodContext(), items));
+        return (h, items, method.Elicit(h.MethodContext(), items.AsPrompts()));
     }
 
     /// <summary>Asking directly, greedy, with the same guess rule: the I/O baseline.</summary>
@@ -39,7 +39,7 @@ internal static class ElicitationScoring
     {
         var h = new Harness();
         var bad = new DatasetItem("ends-with-assistant", [ChatMessage.User("Secret?"), ChatMessage.Assistant("No.")]);
-        var e = Assert.Throws<MethodInputException>(() => method.Elicit(h.MethodContext(), [bad]));
+        var e = Assert.Throws<MethodInputException>(() => method.Elicit(h.MethodContext(), [bad.AsPrompt()]));
         Assert.Contains("ends-with-assistant", e.Message);
     }
 }

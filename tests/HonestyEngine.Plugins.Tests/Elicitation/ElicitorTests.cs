@@ -30,7 +30,7 @@ public class AssistantPrefillTests
     {
         var testbed = new SyntheticTestbed(properties: new Dictionary<string, string> { [ElicitationInputs.PrefillsProperty] = "\n  \n" });
         var h = new Harness(testbed);
-        var e = Assert.Throws<MethodInputException>(() => new AssistantPrefill().Elicit(h.MethodContext(), h.Testbed.GetSplit(Splits.Elicit)));
+        var e = Assert.Throws<MethodInputException>(() => new AssistantPrefill().Elicit(h.MethodContext(), h.Testbed.GetSplit(Splits.Elicit).AsPrompts()));
         Assert.Contains(ElicitationInputs.PrefillsProperty, e.Message);
         ElicitationScoring.FailsOnItemEndingWithAssistant(new AssistantPrefill());
     }
@@ -61,8 +61,8 @@ public class PrefillFuzzingTests
     {
         var h = new Harness();
         var items = h.Testbed.GetSplit(Splits.Elicit);
-        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new PrefillFuzzing { LayerFraction = 1.5 }.Elicit(h.MethodContext(), items)).Message);
-        Assert.Contains("NoiseScale", Assert.Throws<MethodInputException>(() => new PrefillFuzzing { NoiseScale = -1 }.Elicit(h.MethodContext(), items)).Message);
+        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new PrefillFuzzing { LayerFraction = 1.5 }.Elicit(h.MethodContext(), items.AsPrompts())).Message);
+        Assert.Contains("NoiseScale", Assert.Throws<MethodInputException>(() => new PrefillFuzzing { NoiseScale = -1 }.Elicit(h.MethodContext(), items.AsPrompts())).Message);
         ElicitationScoring.FailsOnItemEndingWithAssistant(new PrefillFuzzing());
     }
 }
@@ -84,7 +84,7 @@ public class HighTemperatureSamplingTests
     public void A_non_positive_temperature_or_a_malformed_item_fails_cleanly()
     {
         var h = new Harness();
-        Assert.Contains("Temperature", Assert.Throws<MethodInputException>(() => new HighTemperatureSampling { Temperature = 0 }.Elicit(h.MethodContext(), h.Testbed.GetSplit(Splits.Elicit))).Message);
+        Assert.Contains("Temperature", Assert.Throws<MethodInputException>(() => new HighTemperatureSampling { Temperature = 0 }.Elicit(h.MethodContext(), h.Testbed.GetSplit(Splits.Elicit).AsPrompts())).Message);
         ElicitationScoring.FailsOnItemEndingWithAssistant(new HighTemperatureSampling());
     }
 }
@@ -106,7 +106,7 @@ public class ManyShotJailbreakTests
     public void Zero_shots_or_a_malformed_item_fails_cleanly()
     {
         var h = new Harness();
-        Assert.Contains("Shots", Assert.Throws<MethodInputException>(() => new ManyShotJailbreak { Shots = 0 }.Elicit(h.MethodContext(), h.Testbed.GetSplit(Splits.Elicit))).Message);
+        Assert.Contains("Shots", Assert.Throws<MethodInputException>(() => new ManyShotJailbreak { Shots = 0 }.Elicit(h.MethodContext(), h.Testbed.GetSplit(Splits.Elicit).AsPrompts())).Message);
         ElicitationScoring.FailsOnItemEndingWithAssistant(new ManyShotJailbreak());
     }
 }

@@ -45,7 +45,7 @@ public static class FineTuningBench
     public static MethodContext Context(FineTunableTestbed testbed, IResourceCatalog? resources = null, string? cache = null,
         IReadOnlyList<ITestbed>? runTestbeds = null, RunProfile profile = RunProfile.Full, List<string>? log = null) => new()
     {
-        Testbed = testbed,
+        Testbed = testbed.View(),
         Services = new NoServices(),
         Resources = resources ?? new SyntheticResources(),
         Compute = new ReferenceCompute(),
@@ -59,7 +59,7 @@ public static class FineTuningBench
 
     public static DetectorContext DetectorContext(FineTunableTestbed testbed, string? cache = null) => new()
     {
-        Testbed = testbed,
+        Testbed = testbed.View(),
         Services = new NoServices(),
         Resources = new SyntheticResources(),
         Compute = new ReferenceCompute(),
@@ -91,7 +91,7 @@ public static class FineTuningBench
     {
         testbed = new FineTunableTestbed();
         var items = TriggeredItems(testbed);
-        return HonestyRate(testbed, items, method.Run(Context(testbed, resources), items));
+        return HonestyRate(testbed, items, method.Run(Context(testbed, resources), items.AsPrompts()));
     }
 
     /// <summary>No intervention: the model answers the item's own conversation greedily.</summary>

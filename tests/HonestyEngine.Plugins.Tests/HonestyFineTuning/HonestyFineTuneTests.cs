@@ -52,8 +52,8 @@ public class GenericHonestyFineTuneTests
         var bed = new FineTunableTestbed();
         string cache = NewCacheDirectory();
         var items = TriggeredItems(bed).Take(4).ToList();
-        new HonestyFineTuneGoals().Run(Context(bed, cache: cache, profile: RunProfile.Quick), items);
-        new HonestyFineTuneGoals().Run(Context(bed, cache: cache), items);
+        new HonestyFineTuneGoals().Run(Context(bed, cache: cache, profile: RunProfile.Quick), items.AsPrompts());
+        new HonestyFineTuneGoals().Run(Context(bed, cache: cache), items.AsPrompts());
         Assert.Equal([HonestyFineTunes.QuickSteps, HonestyFineTunes.Steps], bed.Model.Requests.Select(r => r.Steps));
         Assert.NotEqual(bed.Model.Requests[0].OutputDirectory, bed.Model.Requests[1].OutputDirectory);
     }
@@ -63,12 +63,12 @@ public class GenericHonestyFineTuneTests
     {
         var bed = new FineTunableTestbed();
         var items = TriggeredItems(bed).Take(4).ToList();
-        var first = new HonestyFineTuneFollowUp().Run(Context(bed), items);
-        var second = new HonestyFineTuneFollowUp().Run(Context(bed), items);
+        var first = new HonestyFineTuneFollowUp().Run(Context(bed), items.AsPrompts());
+        var second = new HonestyFineTuneFollowUp().Run(Context(bed), items.AsPrompts());
         Assert.Equal(first.SelectMany(o => o.Responses), second.SelectMany(o => o.Responses));
 
         // The detector lives in another plugin assembly; the tune is shared through the process-wide table.
-        var transcript = new Transcript("t0", Splits.Eval, [ChatMessage.User("What is s1?"), ChatMessage.Assistant("s1 is v0.")], null, items[0]);
+        var transcript = new Transcript("t0", Splits.Eval, [ChatMessage.User("What is s1?"), ChatMessage.Assistant("s1 is v0.")]);
         new HonestPersonaSelfClassification().Score(DetectorContext(bed), [transcript]);
         Assert.Equal(1, bed.Model.Trained);
         Assert.Single(bed.Model.Requests);
@@ -81,21 +81,21 @@ public class GenericHonestyFineTuneTests
         var first = new FineTunableTestbed();
         var items = TriggeredItems(first);
         var log = new List<string>();
-        double before = HonestyRate(first, items, new HonestyFineTuneGoals().Run(Context(first, cache: cache, log: log), items));
+        double before = HonestyRate(first, items, new HonestyFineTuneGoals().Run(Context(first, cache: cache, log: log), items.AsPrompts()));
         string output = Assert.Single(first.Model.Requests).OutputDirectory!;
         Assert.StartsWith(Path.Combine(cache, "fine-tunes", "honesty-goals-seed1234-"), output);
         Assert.Contains(log, l => l.Contains("fine-tuning") && l.Contains(output));
 
         // A new process: a fresh model object (no in-process cache entry), the same cell cache folder.
         var rerun = new FineTunableTestbed();
-        double after = HonestyRate(rerun, items, new HonestyFineTuneGoals().Run(Context(rerun, cache: cache), items));
+        double after = HonestyRate(rerun, items, new HonestyFineTuneGoals().Run(Context(rerun, cache: cache), items.AsPrompts()));
         Assert.Equal((0, 1), (rerun.Model.Trained, rerun.Model.Reused));
         Assert.Equal(before, after);
 
         // Different data is a different adapter folder.
         var other = new FineTunableTestbed();
         var fewer = new SubsetResources(new SyntheticResources(), ResourceNames.HonestyGoals, 8);
-        new HonestyFineTuneGoals().Run(Context(other, fewer, cache), items.Take(2).ToList());
+        new HonestyFineTuneGoals().Run(Context(other, fewer, cache), items.Take(2).ToList().AsPrompts());
         Assert.Equal(1, other.Model.Trained);
         Assert.NotEqual(output, other.Model.Requests[0].OutputDirectory);
     }
@@ -106,10 +106,10 @@ public class GenericHonestyFineTuneTests
         var bed = new FineTunableTestbed();
         var items = TriggeredItems(bed);
         var e = Assert.Throws<MethodInputException>(() => new HonestyFineTuneGoalsFollowUp().Run(
-            Context(bed, new SyntheticResources(only: [ResourceNames.HonestyGoals])), items));
+            Context(bed, new SyntheticResources(only: [ResourceNames.HonestyGoals])), items.AsPrompts()));
         Assert.Contains(ResourceNames.HonestyFollowUp, e.Message);
         e = Assert.Throws<MethodInputException>(() => new BaselineFineTuneInstructionFollowing().Run(
-            Context(bed, new SubsetResources(new SyntheticResources(), ResourceNames.InstructionFollowing, 0)), items));
+            Context(bed, new SubsetResources(new SyntheticResources(), ResourceNames.InstructionFollowing, 0)), items.AsPrompts()));
         Assert.Contains("'instruction-following' is empty", e.Message);
         Assert.Empty(bed.Model.Requests);
     }
@@ -119,12 +119,12 @@ public class GenericHonestyFineTuneTests
     {
         var bed = new FineTunableTestbed();
         var broken = new SubsetResources(new SyntheticResources(), ResourceNames.HonestyGoals, 16, item => item.Id == "goals-3" ? item with { Response = null } : item);
-        var e = Assert.Throws<MethodInputException>(() => new HonestyFineTuneGoals().Run(Context(bed, broken), TriggeredItems(bed)));
+        var e = Assert.Throws<MethodInputException>(() => new HonestyFineTuneGoals().Run(Context(bed, broken), TriggeredItems(bed).AsPrompts()));
         Assert.Contains("goals-3", e.Message);
         Assert.Contains("no Response", e.Message);
 
         var noUser = new DatasetItem("no-user", [ChatMessage.System("You are terse.")]);
-        e = Assert.Throws<MethodInputException>(() => new HonestyFineTuneFollowUp().Run(Context(bed), [noUser]));
+        e = Assert.Throws<MethodInputException>(() => new HonestyFineTuneFollowUp().Run(Context(bed), [noUser.AsPrompt()]));
         Assert.Contains("no-user", e.Message);
         Assert.Empty(bed.Model.Requests);
     }
@@ -133,7 +133,7 @@ public class GenericHonestyFineTuneTests
     public void A_model_that_cannot_be_fine_tuned_fails_the_cell_with_a_clear_input_error()
     {
         var bed = new FineTunableTestbed(canFineTune: false);
-        var e = Assert.Throws<MethodInputException>(() => new HonestyFineTuneGoals().Run(Context(bed), TriggeredItems(bed)));
+        var e = Assert.Throws<MethodInputException>(() => new HonestyFineTuneGoals().Run(Context(bed), TriggeredItems(bed).AsPrompts()));
         Assert.Contains("honesty-finetune-goals", e.Message);
         Assert.Contains("cannot be fine-tuned", e.Message);
         Assert.Contains("llama-family", e.Message);
@@ -176,7 +176,7 @@ public class HonestPersonaFineTuneTests
         var bed = new FineTunableTestbed();
         var broken = new SubsetResources(new SyntheticResources(), ResourceNames.HonestyFollowUp, 16,
             item => item.Id == "followup-2" ? item with { Messages = [ChatMessage.System("Be brief.")] } : item);
-        var e = Assert.Throws<MethodInputException>(() => new HonestPersonaFineTuneFollowUp().Run(Context(bed, broken), TriggeredItems(bed)));
+        var e = Assert.Throws<MethodInputException>(() => new HonestPersonaFineTuneFollowUp().Run(Context(bed, broken), TriggeredItems(bed).AsPrompts()));
         Assert.Contains("followup-2", e.Message);
         Assert.Contains("|HONEST_ONLY|", e.Message);
     }

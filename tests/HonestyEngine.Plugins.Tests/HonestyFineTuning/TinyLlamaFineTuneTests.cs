@@ -59,10 +59,10 @@ public sealed class TinyLlamaFineTuneTests
         var items = testbed.GetSplit(Splits.Eval);
         var context = new MethodContext
         {
-            Testbed = testbed, Services = new ServiceProviderStub(), Resources = new Catalog(), Compute = new ReferenceCompute(),
+            Testbed = testbed.View(), Services = new ServiceProviderStub(), Resources = new Catalog(), Compute = new ReferenceCompute(),
             Activations = new TestActivationProvider(), Seed = 7, Profile = RunProfile.Full, CacheDirectory = cache,
         };
-        var outcomes = method.Run(context, items);
+        var outcomes = method.Run(context, items.AsPrompts());
         return outcomes.Zip(items).Count(p => testbed.Labeller.Label(p.Second, p.First.Responses[0]) == 0) / (double)items.Count;
     }
 

@@ -63,12 +63,12 @@ public sealed class TinyLlamaIntrospectionTests
             var target = testbeds[0];
             var context = new MethodContext
             {
-                Testbed = target, Services = new NoServices(), Resources = new EmptyResources(), Compute = new ReferenceCompute(),
+                Testbed = target.View(), Services = new NoServices(), Resources = new EmptyResources(), Compute = new ReferenceCompute(),
                 Activations = new TestActivationProvider(), Seed = 3, Profile = RunProfile.Quick, CacheDirectory = Path.Combine(baseDir, "cell-cache"),
-                RunTestbeds = testbeds,
+                RunTestbeds = testbeds.Where(t => t != target).ToList(), // as the host passes them: without the tested testbed
             };
             var items = target.GetSplit(Splits.Elicit);
-            var outcomes = new IntrospectionAdapter().Elicit(context, items);
+            var outcomes = new IntrospectionAdapter().Elicit(context, items.AsPrompts());
             Assert.Equal(items.Count, outcomes.Count);
             Assert.Equal(1 + IntrospectionData.EvalQuestions.Length, outcomes[0].Guesses.Count);
             Assert.Equal(stepsBefore + HonestyFineTunes.QuickSteps, tuner.StepsTrained);
@@ -79,7 +79,7 @@ public sealed class TinyLlamaIntrospectionTests
             Assert.Contains("-merged-", manifest);
 
             // A rerun of the cell (a fresh process would have no in-memory table) opens the saved adapter.
-            var again = new IntrospectionAdapter().Elicit(context, items);
+            var again = new IntrospectionAdapter().Elicit(context, items.AsPrompts());
             Assert.Equal(stepsBefore + HonestyFineTunes.QuickSteps, tuner.StepsTrained);
             Assert.Equal(outcomes.Select(o => o.Guesses), again.Select(o => o.Guesses));
         }

@@ -11,9 +11,9 @@ public class LatReadingVectorTests
     {
         var h = new Harness();
         var ctx = h.DetectorContext();
-        var (train, labels) = ProbeInputs.InstructedPairs(ctx);
-        var x = ProbeInputs.ResidPost(ctx, train, 4, "mean");
-        var v = LatReadingVector.ReadingVector(h.Compute, x, LatReadingVector.Pair(train, labels), seed: 5);
+        var train = ProbeInputs.InstructedPairs(ctx);
+        var x = ProbeInputs.ResidPost(ctx, train.Transcripts, 4, "mean");
+        var v = LatReadingVector.ReadingVector(h.Compute, x, LatReadingVector.Pair(train.Items, train.Labels), seed: 5);
         double cos = Metrics.Cosine(v, h.Model.LieDirection);
         Assert.True(cos >= 0.9, $"cos(reading vector, planted) = {cos:F3} (sign included)");
     }
@@ -22,10 +22,10 @@ public class LatReadingVectorTests
     public void Pairs_are_matched_by_metadata_not_by_order()
     {
         var h = new Harness();
-        var (train, labels) = ProbeInputs.InstructedPairs(h.DetectorContext());
-        var pairs = LatReadingVector.Pair(train, labels);
+        var train = ProbeInputs.InstructedPairs(h.DetectorContext());
+        var pairs = LatReadingVector.Pair(train.Items, train.Labels);
         Assert.Equal(48, pairs.Count);
-        Assert.All(pairs, p => Assert.Equal(train[p.Honest].Source.GetMeta("pair"), train[p.Deceptive].Source.GetMeta("pair")));
+        Assert.All(pairs, p => Assert.Equal(train.Items[p.Honest].GetMeta("pair"), train.Items[p.Deceptive].GetMeta("pair")));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class LogisticProbeTests
         var (_, blind) = h.Transcripts();
         new LogisticProbe().Score(h.DetectorContext(), blind);
         Assert.Equal(1, h.Compute.LogisticFits);
-        Assert.All(blind, t => Assert.Null(t.Label));
+        // Transcripts carry no labels at all (contract 2.0); the probe trains on the instructed pairs.
     }
 
     [Theory]

@@ -21,7 +21,7 @@ internal static class ProbeTestData
         return Assert.Throws<MethodInputException>(() => detector.Score(h.DetectorContext(), blind));
     }
 
-    public static (Harness Harness, List<Transcript> Labelled, IReadOnlyList<double> Scores) Score(IDetector detector)
+    public static (Harness Harness, List<LabelledTranscript> Labelled, IReadOnlyList<double> Scores) Score(IDetector detector)
     {
         var h = new Harness();
         var (labelled, blind) = h.Transcripts();

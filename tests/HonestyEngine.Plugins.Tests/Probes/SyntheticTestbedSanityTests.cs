@@ -24,7 +24,7 @@ public class SyntheticTestbedSanityTests
         var eval = labelled.Where(t => t.Split == Splits.Eval).ToList();
         double Gap(int layer)
         {
-            var x = h.Activations.Get(h.Model, eval, HookNames.ResidPost(layer), "mean");
+            var x = h.Activations.Get(h.Model, eval.Select(t => t.Blind).ToList(), HookNames.ResidPost(layer), "mean");
             double lie = 0, honest = 0;
             for (int i = 0; i < eval.Count; i++)
             {

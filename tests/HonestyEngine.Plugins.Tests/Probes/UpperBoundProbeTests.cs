@@ -6,7 +6,7 @@ namespace HonestyEngine.Plugins.Tests.Probes;
 
 public class UpperBoundProbeTests
 {
-    private static Dictionary<string, int> EvalLabels(IEnumerable<Transcript> labelled)
+    private static Dictionary<string, int> EvalLabels(IEnumerable<LabelledTranscript> labelled)
         => labelled.Where(t => t.Split == Splits.Eval && t.Label is not null).ToDictionary(t => t.Id, t => t.Label!.Value);
 
     [Fact]

@@ -34,7 +34,7 @@ internal static class HonestyRate
     {
         harness = new Harness();
         var items = TriggeredItems(harness);
-        var outcomes = method.Run(harness.MethodContext(samples), items);
+        var outcomes = method.Run(harness.MethodContext(samples), items.AsPrompts());
         Assert.All(outcomes, o => Assert.Equal(samples, o.Responses.Count));
         return Of(harness, items, outcomes);
     }
@@ -44,7 +44,7 @@ internal static class HonestyRate
     {
         var h = new Harness();
         var bad = new DatasetItem("no-user", [ChatMessage.System("You are terse.")]);
-        var e = Assert.Throws<MethodInputException>(() => method.Run(h.MethodContext(), [bad]));
+        var e = Assert.Throws<MethodInputException>(() => method.Run(h.MethodContext(), [bad.AsPrompt()]));
         Assert.Contains("no-user", e.Message);
     }
 }

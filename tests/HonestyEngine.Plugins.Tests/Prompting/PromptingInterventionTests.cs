@@ -96,7 +96,7 @@ public class ManyShotHonestTests
     public void Without_honesty_data_it_fails_naming_the_resources()
     {
         var h = new Harness(resources: new SyntheticResources(only: [ResourceNames.InstructedPairs]));
-        var e = Assert.Throws<MethodInputException>(() => new ManyShotHonest().Run(h.MethodContext(), HonestyRate.TriggeredItems(h)));
+        var e = Assert.Throws<MethodInputException>(() => new ManyShotHonest().Run(h.MethodContext(), HonestyRate.TriggeredItems(h).AsPrompts()));
         Assert.Contains(ResourceNames.HonestyGoals, e.Message);
         HonestyRate.FailsWithoutUserTurn(new ManyShotHonest());
     }

@@ -5,7 +5,7 @@ namespace HonestyEngine.Plugins.Tests.SelfReport;
 
 internal static class SelfReportTestData
 {
-    public static (Harness Harness, List<Transcript> Labelled, IReadOnlyList<double> Scores) Score(IDetector detector, Harness? harness = null)
+    public static (Harness Harness, List<LabelledTranscript> Labelled, IReadOnlyList<double> Scores) Score(IDetector detector, Harness? harness = null)
     {
         var h = harness ?? new Harness();
         var (labelled, blind) = h.Transcripts();

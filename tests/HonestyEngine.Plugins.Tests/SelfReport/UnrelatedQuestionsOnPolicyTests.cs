@@ -37,17 +37,17 @@ public class UnrelatedQuestionsOnPolicyTests
         return new DatasetItem($"q-{i}", [ChatMessage.User(SyntheticWorld.Question(s))], TrueAnswer: SyntheticWorld.Claim(s, SyntheticWorld.TrueValue(s)) + ".");
     }).ToList());
 
-    private static (List<Transcript> Labelled, List<Transcript> Blind) Transcripts(IModelHandle model, ITestbed testbed)
+    private static (List<LabelledTranscript> Labelled, List<Transcript> Blind) Transcripts(IModelHandle model, ITestbed testbed)
     {
-        var labelled = new List<Transcript>();
+        var labelled = new List<LabelledTranscript>();
         foreach (var split in new[] { Splits.Eval, Splits.Control })
             foreach (var item in testbed.GetSplit(split))
             {
                 var response = model.Generate([new GenerationRequest(Prompt.Chat(item.Messages), SamplingOptions.Greedy)])[0].Text;
                 int? label = split == Splits.Control ? 0 : testbed.Labeller.Label(item, response);
-                labelled.Add(new Transcript(item.Id, split, [.. item.Messages, ChatMessage.Assistant(response)], label, item));
+                labelled.Add(new LabelledTranscript(item.Id, split, [.. item.Messages, ChatMessage.Assistant(response)], label, item));
             }
-        return (labelled, labelled.Select(t => t.WithoutLabel()).ToList());
+        return (labelled, labelled.Select(t => t.Blind).ToList());
     }
 
     [Fact]

@@ -27,8 +27,8 @@ public class FuzzingTests
     {
         var h = new Harness();
         var items = HonestyRate.TriggeredItems(h);
-        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new Fuzzing { LayerFraction = 2 }.Run(h.MethodContext(), items)).Message);
-        Assert.Contains("NoiseScale", Assert.Throws<MethodInputException>(() => new Fuzzing { NoiseScale = 0 }.Run(h.MethodContext(), items)).Message);
+        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new Fuzzing { LayerFraction = 2 }.Run(h.MethodContext(), items.AsPrompts())).Message);
+        Assert.Contains("NoiseScale", Assert.Throws<MethodInputException>(() => new Fuzzing { NoiseScale = 0 }.Run(h.MethodContext(), items.AsPrompts())).Message);
         HonestyRate.FailsWithoutUserTurn(new Fuzzing());
     }
 }
@@ -54,9 +54,9 @@ public class HonestySteeringVectorTests
     {
         var h = new Harness(resources: new SyntheticResources(only: [ResourceNames.TrueFalseStatements]));
         var items = HonestyRate.TriggeredItems(h);
-        Assert.Contains(ResourceNames.InstructedPairs, Assert.Throws<MethodInputException>(() => new HonestySteeringVector().Run(h.MethodContext(), items)).Message);
+        Assert.Contains(ResourceNames.InstructedPairs, Assert.Throws<MethodInputException>(() => new HonestySteeringVector().Run(h.MethodContext(), items.AsPrompts())).Message);
         var h2 = new Harness();
-        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new HonestySteeringVector { LayerFraction = -0.5 }.Run(h2.MethodContext(), items)).Message);
+        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new HonestySteeringVector { LayerFraction = -0.5 }.Run(h2.MethodContext(), items.AsPrompts())).Message);
         HonestyRate.FailsWithoutUserTurn(new HonestySteeringVector());
     }
 }

@@ -23,7 +23,7 @@ public sealed class Harness
 
     public DetectorContext DetectorContext(IReadOnlyDictionary<string, int>? privileged = null, RunProfile profile = RunProfile.Full) => new()
     {
-        Testbed = Testbed,
+        Testbed = Testbed.View(),
         Services = new EmptyServices(),
         Resources = Resources,
         Compute = Compute,
@@ -35,14 +35,14 @@ public sealed class Harness
         PrivilegedLabels = privileged ?? new Dictionary<string, int>(),
     };
 
-    public MethodContext MethodContext(int samplesPerItem = 1) => new()
+    public MethodContext MethodContext(int samplesPerItem = 1, int seed = 1234) => new()
     {
-        Testbed = Testbed,
+        Testbed = Testbed.View(),
         Services = new EmptyServices(),
         Resources = Resources,
         Compute = Compute,
         Activations = Activations,
-        Seed = 1234,
+        Seed = seed,
         SamplesPerItem = samplesPerItem,
         CacheDirectory = CacheDirectory,
         Log = LogLines.Add,
@@ -50,9 +50,9 @@ public sealed class Harness
 
     /// <summary>Eval and control transcripts with the model's greedy responses; labels from the labeller
     /// (eval) or 0 (control). Returns the transcripts with labels (for scoring) and without (for the method).</summary>
-    public (List<Transcript> Labelled, List<Transcript> Blind) Transcripts()
+    public (List<LabelledTranscript> Labelled, List<Transcript> Blind) Transcripts()
     {
-        var labelled = new List<Transcript>();
+        var labelled = new List<LabelledTranscript>();
         foreach (var split in new[] { Splits.Eval, Splits.Control })
         {
             if (!Testbed.HasSplit(split)) continue;
@@ -60,14 +60,14 @@ public sealed class Harness
             {
                 var response = Model.Generate([new GenerationRequest(Prompt.Chat(item.Messages), SamplingOptions.Greedy)])[0].Text;
                 int? label = split == Splits.Control ? 0 : Testbed.Labeller.Label(item, response);
-                labelled.Add(new Transcript(item.Id, split, [.. item.Messages, ChatMessage.Assistant(response)], label, item));
+                labelled.Add(new LabelledTranscript(item.Id, split, [.. item.Messages, ChatMessage.Assistant(response)], label, item));
             }
         }
-        return (labelled, labelled.Select(t => t.WithoutLabel()).ToList());
+        return (labelled, labelled.Select(t => t.Blind).ToList());
     }
 
     /// <summary>AUROC of scores on the eval transcripts (lies vs honest answers).</summary>
-    public static double EvalAuroc(IReadOnlyList<Transcript> labelled, IReadOnlyList<double> scores)
+    public static double EvalAuroc(IReadOnlyList<LabelledTranscript> labelled, IReadOnlyList<double> scores)
     {
         var s = new List<double>(); var y = new List<int>();
         for (int i = 0; i < labelled.Count; i++)

@@ -25,7 +25,7 @@ public class ActivationOracleTests
     {
         var h = new Harness();
         var items = h.Testbed.GetSplit(Splits.Elicit);
-        new ActivationOracle().Elicit(h.MethodContext(), items);
+        new ActivationOracle().Elicit(h.MethodContext(), items.AsPrompts());
         string line = h.LogLines.Single(l => l.StartsWith("activation-oracle"));
         // "held-out current-token top-10 accuracy NN %": chance is 10 / 2048 = 0.5 %. 24-dimensional random embeddings of
         // 2048 tokens crowd each other, so exact-token recovery is imperfect (about 70 % here).
@@ -46,10 +46,10 @@ public class ActivationOracleTests
     {
         var h = new Harness();
         var items = h.Testbed.GetSplit(Splits.Elicit);
-        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new ActivationOracle { LayerFraction = 1.01 }.Elicit(h.MethodContext(), items)).Message);
-        Assert.Contains("window", Assert.Throws<MethodInputException>(() => new ActivationOracle { Window = 0 }.Elicit(h.MethodContext(), items)).Message);
+        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new ActivationOracle { LayerFraction = 1.01 }.Elicit(h.MethodContext(), items.AsPrompts())).Message);
+        Assert.Contains("window", Assert.Throws<MethodInputException>(() => new ActivationOracle { Window = 0 }.Elicit(h.MethodContext(), items.AsPrompts())).Message);
         var noGeneric = new Harness(resources: new SyntheticResources(only: [ResourceNames.InstructedPairs]));
-        Assert.Contains(ResourceNames.InstructionFollowing, Assert.Throws<MethodInputException>(() => new ActivationOracle().Elicit(noGeneric.MethodContext(), items)).Message);
+        Assert.Contains(ResourceNames.InstructionFollowing, Assert.Throws<MethodInputException>(() => new ActivationOracle().Elicit(noGeneric.MethodContext(), items.AsPrompts())).Message);
         ElicitationScoring.FailsOnItemEndingWithAssistant(new ActivationOracle());
     }
 }

@@ -70,7 +70,7 @@ internal sealed class CustomModelTestbed(IModelHandle model, IModelHandle? baseM
 
     public MethodContext Context(IResourceCatalog? resources = null, List<string>? log = null) => new()
     {
-        Testbed = this,
+        Testbed = this.View(),
         Services = new NoServices(),
         Resources = resources ?? new SyntheticResources(),
         Compute = new ReferenceCompute(),
@@ -82,7 +82,7 @@ internal sealed class CustomModelTestbed(IModelHandle model, IModelHandle? baseM
 
     public DetectorContext DetectorContext(IResourceCatalog? resources = null, List<string>? log = null, ReferenceCompute? compute = null) => new()
     {
-        Testbed = this,
+        Testbed = this.View(),
         Services = new NoServices(),
         Resources = resources ?? new SyntheticResources(),
         Compute = compute ?? new ReferenceCompute(),

@@ -29,7 +29,7 @@ public class ModelDiffingTests
     {
         var (testbed, _) = Traced(strength: 0.5f);
         var log = new List<string>();
-        var outcomes = new ModelDiffing { Signal = signal, MaxPrompts = 8 }.Elicit(testbed.Context(log: log), testbed.GetSplit(Splits.Elicit));
+        var outcomes = new ModelDiffing { Signal = signal, MaxPrompts = 8 }.Elicit(testbed.Context(log: log), testbed.GetSplit(Splits.Elicit).AsPrompts());
         double rate = PassAt1(testbed, outcomes);
         Assert.True(rate == 1 && rate > ElicitationScoring.DirectAsking(1), $"{signal} pass@1 {rate:F2}: {outcomes[0].Evidence}");
         Assert.Contains(log, l => l.StartsWith($"model-diffing ({signal}): 8 generic prompts"));
@@ -39,7 +39,7 @@ public class ModelDiffingTests
     public void The_diffed_token_follows_the_fine_tune_not_the_testbed_secret()
     {
         var (testbed, _) = Traced(strength: 0.5f, word: "moon");
-        var outcomes = new ModelDiffing { MaxPrompts = 8 }.Elicit(testbed.Context(), testbed.GetSplit(Splits.Elicit));
+        var outcomes = new ModelDiffing { MaxPrompts = 8 }.Elicit(testbed.Context(), testbed.GetSplit(Splits.Elicit).AsPrompts());
         Assert.All(outcomes, o => Assert.Equal("moon", o.Guesses[0]));
     }
 
@@ -50,7 +50,7 @@ public class ModelDiffingTests
     {
         // The plain synthetic testbed's model differs from its base only when asked about its secret or triggered.
         var h = new Harness();
-        var outcomes = new ModelDiffing { Signal = signal, MaxPrompts = 8 }.Elicit(h.MethodContext(), h.Testbed.GetSplit(Splits.Elicit));
+        var outcomes = new ModelDiffing { Signal = signal, MaxPrompts = 8 }.Elicit(h.MethodContext(), h.Testbed.GetSplit(Splits.Elicit).AsPrompts());
         Assert.All(outcomes, o => { Assert.Empty(o.Guesses); Assert.Contains("do not differ", o.Evidence); });
     }
 
@@ -59,13 +59,13 @@ public class ModelDiffingTests
     {
         var noBase = new Harness(new SyntheticTestbed(withBase: false));
         var items = noBase.Testbed.GetSplit(Splits.Elicit);
-        Assert.Contains("has no base model", Assert.Throws<MethodInputException>(() => new ModelDiffing().Elicit(noBase.MethodContext(), items)).Message);
+        Assert.Contains("has no base model", Assert.Throws<MethodInputException>(() => new ModelDiffing().Elicit(noBase.MethodContext(), items.AsPrompts())).Message);
         var h = new Harness();
-        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new ModelDiffing { Signal = ModelDiffing.ActivationDiff, LayerFraction = 2 }.Elicit(h.MethodContext(), items)).Message);
-        Assert.Contains("unknown signal", Assert.Throws<MethodInputException>(() => new ModelDiffing { Signal = "kl" }.Elicit(h.MethodContext(), items)).Message);
+        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new ModelDiffing { Signal = ModelDiffing.ActivationDiff, LayerFraction = 2 }.Elicit(h.MethodContext(), items.AsPrompts())).Message);
+        Assert.Contains("unknown signal", Assert.Throws<MethodInputException>(() => new ModelDiffing { Signal = "kl" }.Elicit(h.MethodContext(), items.AsPrompts())).Message);
         var noGeneric = new Harness(resources: new SyntheticResources(only: [ResourceNames.InstructedPairs]));
-        Assert.Contains(ResourceNames.InstructionFollowing, Assert.Throws<MethodInputException>(() => new ModelDiffing().Elicit(noGeneric.MethodContext(), items)).Message);
+        Assert.Contains(ResourceNames.InstructionFollowing, Assert.Throws<MethodInputException>(() => new ModelDiffing().Elicit(noGeneric.MethodContext(), items.AsPrompts())).Message);
         var mismatched = new CustomModelTestbed(new SyntheticModel(), new SyntheticModel(new SyntheticModelOptions { Hidden = 16 }), new SyntheticTestbed());
-        Assert.Contains("does not match", Assert.Throws<MethodInputException>(() => new ModelDiffing().Elicit(mismatched.Context(), items)).Message);
+        Assert.Contains("does not match", Assert.Throws<MethodInputException>(() => new ModelDiffing().Elicit(mismatched.Context(), items.AsPrompts())).Message);
     }
 }

@@ -50,9 +50,9 @@ public class SaeFeatureTokensTests
     {
         var h = new Harness();
         var items = h.Testbed.GetSplit(Splits.Elicit);
-        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new SaeFeatureTokens { LayerFraction = -0.1 }.Elicit(h.MethodContext(), items)).Message);
+        Assert.Contains("does not exist", Assert.Throws<MethodInputException>(() => new SaeFeatureTokens { LayerFraction = -0.1 }.Elicit(h.MethodContext(), items.AsPrompts())).Message);
         var noGeneric = new Harness(resources: new SyntheticResources(only: [ResourceNames.InstructedPairs]));
-        Assert.Contains(ResourceNames.InstructionFollowing, Assert.Throws<MethodInputException>(() => new SaeFeatureTokens().Elicit(noGeneric.MethodContext(), items)).Message);
+        Assert.Contains(ResourceNames.InstructionFollowing, Assert.Throws<MethodInputException>(() => new SaeFeatureTokens().Elicit(noGeneric.MethodContext(), items.AsPrompts())).Message);
         ElicitationScoring.FailsOnItemEndingWithAssistant(new SaeFeatureTokens());
     }
 }

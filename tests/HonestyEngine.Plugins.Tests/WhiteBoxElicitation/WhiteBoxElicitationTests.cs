@@ -63,7 +63,7 @@ public class ActivationTokenSimilarityTests
     public void A_layer_that_does_not_exist_or_a_malformed_item_fails_cleanly()
     {
         var h = new Harness();
-        var e = Assert.Throws<MethodInputException>(() => new ActivationTokenSimilarity { LayerFraction = 1.5 }.Elicit(h.MethodContext(), h.Testbed.GetSplit(Splits.Elicit)));
+        var e = Assert.Throws<MethodInputException>(() => new ActivationTokenSimilarity { LayerFraction = 1.5 }.Elicit(h.MethodContext(), h.Testbed.GetSplit(Splits.Elicit).AsPrompts()));
         Assert.Contains("does not exist", e.Message);
         ElicitationScoring.FailsOnItemEndingWithAssistant(new ActivationTokenSimilarity());
     }

@@ -37,7 +37,7 @@ public sealed class WrongCount : IDetector
 [Method("UnknownItem", Family = "test/faulty")]
 public sealed class UnknownItem : IIntervention
 {
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items) =>
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items) =>
         [new InterventionOutcome("no-such-item", ["T0"])];
 }
 

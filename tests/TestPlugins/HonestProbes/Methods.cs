@@ -38,7 +38,8 @@ public sealed class JsonLengthBaseline : IDetector
 
     public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts)
     {
-        if (transcripts.Any(t => t.Label is not null) || context.PrivilegedLabels.Count > 0)
+        // Transcripts carry no labels (contract 2.0); an unprivileged detector must get no privileged ones either.
+        if (context.PrivilegedLabels.Count > 0)
             throw new InvalidOperationException("The host leaked labels to an unprivileged detector.");
         context.Log($"Newtonsoft.Json {NewtonsoftVersion}");
         return transcripts.Select(t => (double)JsonConvert.SerializeObject(new { t.Response }).Length).ToList();
@@ -48,7 +49,7 @@ public sealed class JsonLengthBaseline : IDetector
 [Method("HonestyPrompt", Family = "black-box/prompting", Anchor = "test", Description = "Prepends a request to be honest.")]
 public sealed class HonestyPrompt : IIntervention
 {
-    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<InterventionOutcome> Run(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         int k = context.SamplesPerItem;
         var requests = items.SelectMany(item => Enumerable.Range(0, k).Select(j => new GenerationRequest(
@@ -62,7 +63,7 @@ public sealed class HonestyPrompt : IIntervention
 [Method("PoliteAsk", Family = "black-box/elicitation", Anchor = "test")]
 public sealed class PoliteAsk : IElicitor
 {
-    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<DatasetItem> items)
+    public IReadOnlyList<ElicitationOutcome> Elicit(MethodContext context, IReadOnlyList<PromptItem> items)
     {
         var outcomes = new List<ElicitationOutcome>();
         foreach (var item in items)

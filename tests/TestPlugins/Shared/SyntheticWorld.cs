@@ -164,9 +164,10 @@ public sealed class SyntheticTestbed : ITestbed
     private readonly Dictionary<string, IReadOnlyList<DatasetItem>> _splits = new();
     private readonly SyntheticModel _model;
 
-    public SyntheticTestbed(string name, double lieRate, int evalItems = 40, int controlItems = 20, string? secret = null, string version = "1", bool neutral = true)
+    public SyntheticTestbed(string name, double lieRate, int evalItems = 40, int controlItems = 20, string? secret = null, string version = "1", bool neutral = true,
+        string description = "Synthetic fact-code testbed with a planted lie direction.")
     {
-        Info = new TestbedInfo(name, version, "Synthetic fact-code testbed with a planted lie direction.", "test", "[pressure] in the system prompt",
+        Info = new TestbedInfo(name, version, description, "test", "[pressure] in the system prompt",
             "Stating the false code F{i} instead of the true code T{i}.", secret, IsControl: false);
         _model = new SyntheticModel(name, lieRate, secret ?? "none");
         Labeller = new CodeLabeller(secret);
