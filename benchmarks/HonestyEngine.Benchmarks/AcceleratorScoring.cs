@@ -148,6 +148,6 @@ internal static class AcceleratorScoring
             worst = Math.Max(worst, err / tol);
             ok &= err <= tol;
         }
-        return $"{(ok ? "ok" : "FAIL")} ({checkRows} rows, worst error {worst:F2} of tolerance)";
+        return $"{(ok ? "ok" : "FAIL")} ({checkRows} rows, worst error {worst:G2} of tolerance)";
     }
 }

@@ -70,7 +70,7 @@ internal static class IlgpuKernels
     /// elements, so each warp load is one coalesced transaction), each lane keeps the panel's
     /// <paramref name="panel"/> probes for both rows in registers, so each load of w serves two rows, and a shuffle
     /// reduction sums the lanes. Writes probes <paramref name="p0"/>.. of the panel into scores[n, k]. The GPU shape.
-    /// Launched with whole warps per group; every branch below is uniform within a warp.</summary>
+    /// Launched with whole warps per group; every branch around a shuffle is uniform within a warp.</summary>
     public static void ProjectWarps<T, TFormat>(ArrayView<T> x, int n, int d, ArrayView<float> w, int k, int p0,
                                                 SpecializedValue<int> panel, ArrayView<float> bias, int hasBias,
                                                 ArrayView<float> scores)
@@ -87,11 +87,30 @@ internal static class IlgpuKernels
         long w0 = (long)p0 * d;
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         float b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, b7 = 0;
-        for (int j = lane; j < d; j += width)
+        // Two column steps per iteration: four independent loads of x in flight per lane (what keeps HBM busy), each
+        // load of w used for both rows. The tail step is the only divergence, and no shuffle happens inside the loop.
+        int j = lane;
+        for (; j + width < d; j += 2 * width)
+        {
+            float va0 = format.Widen(x[xa + j]), vb0 = format.Widen(x[xb + j]);
+            float va1 = format.Widen(x[xa + j + width]), vb1 = format.Widen(x[xb + j + width]);
+            long wj = w0 + j;
+            float u, v;
+            u = w[wj]; v = w[wj + width]; a0 += va0 * u + va1 * v; b0 += vb0 * u + vb1 * v;
+            if (kp > 1) { u = w[wj + d]; v = w[wj + d + width]; a1 += va0 * u + va1 * v; b1 += vb0 * u + vb1 * v; }
+            if (kp > 2) { u = w[wj + 2L * d]; v = w[wj + 2L * d + width]; a2 += va0 * u + va1 * v; b2 += vb0 * u + vb1 * v; }
+            if (kp > 3) { u = w[wj + 3L * d]; v = w[wj + 3L * d + width]; a3 += va0 * u + va1 * v; b3 += vb0 * u + vb1 * v; }
+            if (kp > 4) { u = w[wj + 4L * d]; v = w[wj + 4L * d + width]; a4 += va0 * u + va1 * v; b4 += vb0 * u + vb1 * v; }
+            if (kp > 5) { u = w[wj + 5L * d]; v = w[wj + 5L * d + width]; a5 += va0 * u + va1 * v; b5 += vb0 * u + vb1 * v; }
+            if (kp > 6) { u = w[wj + 6L * d]; v = w[wj + 6L * d + width]; a6 += va0 * u + va1 * v; b6 += vb0 * u + vb1 * v; }
+            if (kp > 7) { u = w[wj + 7L * d]; v = w[wj + 7L * d + width]; a7 += va0 * u + va1 * v; b7 += vb0 * u + vb1 * v; }
+        }
+        if (j < d)
         {
             float va = format.Widen(x[xa + j]), vb = format.Widen(x[xb + j]);
             long wj = w0 + j;
-            float wv = w[wj]; a0 += va * wv; b0 += vb * wv;
+            float wv;
+            wv = w[wj]; a0 += va * wv; b0 += vb * wv;
             if (kp > 1) { wv = w[wj + d]; a1 += va * wv; b1 += vb * wv; }
             if (kp > 2) { wv = w[wj + 2L * d]; a2 += va * wv; b2 += vb * wv; }
             if (kp > 3) { wv = w[wj + 3L * d]; a3 += va * wv; b3 += vb * wv; }
