@@ -24,6 +24,6 @@ run() { # name, args...
 { date -u; uname -a; nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.memory --format=csv 2>&1; } | tee "$out/machine.txt"
 run scoring-d1024 scoring --device "$device" --rows "${ROWS:-1048576}" --dim 1024 --probes 1,2,3,4,5,6,7,8 --repeats 10
 run scoring-d4096 scoring --device "$device" --rows "$(( ${ROWS:-1048576} / 4 ))" --dim 4096 --probes 1,2,4,8 --shapes default --repeats 10
-run logistic logistic --device "$device" --sizes 20000x1024,100000x4096 --repeats 3
+run logistic logistic --device "$device" --sizes "${SIZES:-20000x1024,100000x4096}" --repeats 3
 rm -rf "$work"
 exit "$status"
