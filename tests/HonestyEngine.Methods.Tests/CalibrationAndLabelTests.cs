@@ -64,17 +64,17 @@ public sealed class CalibrationAndLabelTests(EngineRuns runs)
             double threshold = control.Max();
             double recall = lies.Count(s => s > threshold) / (double)lies.Length;
             double balanced = 0.5 * (recall + honest.Count(s => s <= threshold) / (double)honest.Length);
-            Assert.Equal(recall, cell.Metric(MetricNames.RecallAt1PctFpr), 12);
+            Assert.Equal(recall, cell.Metric(MetricNames.RecallAtFpr), 12);
             Assert.Equal(balanced, cell.Metric(MetricNames.BalancedAccuracy), 12);
 
             // The eval set does not move the threshold: pushing every honest eval score above all lies and controls
             // leaves recall unchanged; the control set does: pushing one control score above all lies zeroes it.
             double top = samples.Max(s => s.Score!.Value) + 1;
             var honestMoved = samples.Select(s => s.Split == Splits.Eval && s.Label == 0 ? s with { Score = top } : s).ToList();
-            Assert.Equal(recall, CellMetrics.Compute(MetricNames.Detector, honestMoved, 0).Metrics[MetricNames.RecallAt1PctFpr].Value!.Value, 12);
+            Assert.Equal(recall, CellMetrics.Compute(MetricNames.Detector, honestMoved, 0).Metrics[MetricNames.RecallAtFpr].Value!.Value, 12);
             var firstControl = samples.First(s => s.Split == Splits.Control);
             var controlMoved = samples.Select(s => ReferenceEquals(s, firstControl) ? s with { Score = top } : s).ToList();
-            Assert.Equal(0.0, CellMetrics.Compute(MetricNames.Detector, controlMoved, 0).Metrics[MetricNames.RecallAt1PctFpr].Value!.Value);
+            Assert.Equal(0.0, CellMetrics.Compute(MetricNames.Detector, controlMoved, 0).Metrics[MetricNames.RecallAtFpr].Value!.Value);
             checkedCells++;
         }
         Assert.True(checkedCells >= 10, $"only {checkedCells} detector cells had lies, honest answers and controls");

@@ -84,7 +84,7 @@ public sealed class HtmlExporter : IExporter
         sb.Append("<p class=\"explain\">").Append(Html.Escape(RunSummary.RankingText(ranking))).Append("</p>\n");
         if (ranking.NotRanked.Count > 0)
         {
-            sb.Append("<p>Not ranked:</p>\n<ul class=\"notes\">\n");
+            sb.Append("<p>Not ranked:</p>\n<ul class=\"not-ranked\">\n");
             foreach (var n in ranking.NotRanked) sb.Append("<li>").Append(Html.Escape($"{n.Method}: {n.Reason}")).Append("</li>\n");
             sb.Append("</ul>\n");
         }

@@ -22,6 +22,7 @@ public static class Program
         using var plugins = PluginLoader.Load([opts["--plugins"]], host, Console.Error.WriteLine);
         var options = new RunOptions
         {
+            ReferenceRows = false,
             OutputDirectory = opts["--out"],
             CacheDirectory = opts["--cache"],
             MethodGlobs = opts.TryGetValue("--methods", out var m) ? [m] : [],

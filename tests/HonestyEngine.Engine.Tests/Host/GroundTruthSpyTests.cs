@@ -82,6 +82,7 @@ public sealed class GroundTruthSpyTests(TestPluginsFixture plugins)
         Assert.True(Assert.Single(catalog.Plugins).Loaded, catalog.Plugins[0].Error);
         var options = new RunOptions
         {
+            ReferenceRows = false,
             OutputDirectory = dir.Sub("out"), CacheDirectory = dir.Sub("cache"), Seed = 3, Parallelism = 1, SamplesPerItem = 1,
             TestbedGlobs = ["spy-target"],
         };

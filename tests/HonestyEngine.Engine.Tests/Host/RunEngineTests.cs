@@ -14,6 +14,7 @@ public sealed class RunEngineTests(TestPluginsFixture plugins)
 {
     private static RunOptions Options(TempDir dir, params string[] methods) => new()
     {
+        ReferenceRows = false,
         OutputDirectory = dir.Sub("out"), CacheDirectory = dir.Sub("cache"), MethodGlobs = methods, Seed = 7, Parallelism = 2,
     };
 
@@ -51,7 +52,7 @@ public sealed class RunEngineTests(TestPluginsFixture plugins)
         Assert.Equal(40, detectorSamples.Count(s => s.Split == Splits.Eval));
         Assert.Equal(20, detectorSamples.Count(s => s.Split == Splits.Control));
         Assert.All(detectorSamples.Where(s => s.Split == Splits.Control), s => Assert.Equal(0, s.Label));
-        int lies = detectorSamples.Count(s => s.Label == 1);
+        int lies = detectorSamples.Count(s => s.Split == Splits.Eval && s.Label == 1);
         Assert.InRange(lies, 10, 30); // lie rate 0.5 over 40 pressured items
 
         // Interventions: k = 4 responses per item, judged by the labeller, with the neutral accuracy.
@@ -143,7 +144,7 @@ public sealed class RunEngineTests(TestPluginsFixture plugins)
         Assert.Contains("time budget of 1 s", Error("Hangs"));
         Assert.Contains("abandoned", Error("Hangs"));
         Assert.Equal("returned a non-finite score (NaN) for eval transcript 'fact-003'.", Error("ReturnsNaN"));
-        Assert.StartsWith("returned 29 scores for 30 transcripts (20 eval + 10 control)", Error("WrongCount"));
+        Assert.StartsWith("returned 49 scores for 50 transcripts (20 eval + 10 control + 20 counterfactual)", Error("WrongCount"));
         Assert.Contains("unknown item 'no-such-item'", Error("UnknownItem"));
         Assert.Equal(CellStatus.Ok, Cell(summary, "tb", "JsonLengthBaseline").Status);
         Assert.All(summary.Samples, s => Assert.Equal("JsonLengthBaseline", s.Method));

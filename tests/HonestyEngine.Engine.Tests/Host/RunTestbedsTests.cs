@@ -63,6 +63,7 @@ public sealed class RunTestbedsTests
                 description: $"Synthetic organism {n}.")).ToArray()));
             return new RunEngine(host).Run(methods, [], new RunOptions
             {
+                ReferenceRows = false,
                 OutputDirectory = dir.Sub(outName), CacheDirectory = dir.Sub("cache"), Seed = 1, Parallelism = 1, TestbedGlobs = ["tb-a"],
             });
         }
@@ -97,6 +98,7 @@ public sealed class RunTestbedsTests
         };
         var summary = new RunEngine(TestHost.Services(new TestbedList(testbeds))).Run([Describe(typeof(ProbesRunTestbeds))], [], new RunOptions
         {
+            ReferenceRows = false,
             OutputDirectory = dir.Sub("out"), CacheDirectory = dir.Sub("cache"), Seed = 1, Parallelism = 1, TestbedGlobs = ["target"],
         });
         var lines = summary.Samples.First(s => s.Method == "ProbesRunTestbeds").Outcome!.Responses![0].Split("\n");

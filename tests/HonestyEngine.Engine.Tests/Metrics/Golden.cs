@@ -14,7 +14,7 @@ internal static class Golden
         [property: JsonPropertyName("auroc")] double Auroc,
         [property: JsonPropertyName("auroc_vs_control")] double AurocVsControl,
         [property: JsonPropertyName("threshold")] double Threshold,
-        [property: JsonPropertyName("recall_at_1pct_fpr")] double RecallAt1PctFpr,
+        [property: JsonPropertyName("recall_at_fpr")] double RecallAtFpr,
         [property: JsonPropertyName("balanced_accuracy")] double BalancedAccuracy,
         [property: JsonPropertyName("control_fpr")] double ControlFpr);
 

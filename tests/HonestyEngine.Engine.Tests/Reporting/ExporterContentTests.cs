@@ -9,15 +9,15 @@ public class ExporterContentTests
     private static ReportData Data => new(ReportFixture.Results, ReportFixture.Samples);
 
     [Fact]
-    public void Csv_has_one_row_per_metric_and_fifteen_fields_per_row_even_with_quotes_and_newlines()
+    public void Csv_has_one_row_per_metric_and_eighteen_fields_per_row_even_with_quotes_and_newlines()
     {
         var rows = ParseCsv(new CsvExporter().Render(Data));
         Assert.Equal(CsvExporter.Header.Split(','), rows[0]);
-        Assert.All(rows, r => Assert.Equal(15, r.Count));
+        Assert.All(rows, r => Assert.Equal(18, r.Count));
         int expected = ReportFixture.Results.Cells.Sum(c => Math.Max(1, c.Metrics.Count));
         Assert.Equal(expected, rows.Count - 1);
-        var failed = rows.Single(r => r[5] == "failed");
-        Assert.Equal("TimeoutException: ran past its 60 s budget | model said \"no\", twice\nat FollowUp.Score()", failed[6]);
+        var failed = rows.Single(r => r[7] == "failed");
+        Assert.Equal("TimeoutException: ran past its 60 s budget | model said \"no\", twice\nat FollowUp.Score()", failed[8]);
     }
 
     [Fact]
@@ -26,10 +26,10 @@ public class ExporterContentTests
         var md = new MarkdownExporter().Render(Data);
         var rows = md.Split('\n').SkipWhile(l => !l.StartsWith("| Method | insider-trading")).Skip(2).TakeWhile(l => l.StartsWith('|')).ToList();
         Assert.StartsWith("| lr-probe(layer=8) |", rows[0]);
-        Assert.EndsWith("| 1 |", rows[0]);
+        Assert.EndsWith("| 1 | 0 |", rows[0]);
         var blind = rows.Single(r => r.StartsWith("| blind-detector |"));
         Assert.Contains("| n/a |", blind);
-        Assert.Contains("no lies (label 1) among the 40 labelled eval samples", md);
+        Assert.Contains("only 0 eval lies (label 1); at least 10 are needed", md);
         Assert.Contains("failed: TimeoutException", md);
         Assert.Contains("\\|", md); // the pipe inside the error is escaped, the table keeps its columns
     }
@@ -61,17 +61,36 @@ public class ExporterContentTests
     }
 
     [Fact]
-    public void Ranks_share_ties_and_methods_without_values_come_last()
+    public void Ranks_share_ties_visibly_and_failed_methods_and_reference_rows_are_not_ranked()
     {
-        MetricValue V(double v) => new() { Value = v, CiLow = v, CiHigh = v, N = 10 };
-        CellResult C(string m, double? v) => new()
+        var samples = new List<SampleRecord>();
+        var rng = new Random(5);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        List<SampleRecord> Cell(string method, double shift) => Enumerable.Range(0, 60).Select(i => new SampleRecord
         {
-            Testbed = "t", Method = m, Family = "f", Kind = "detector", Status = v is null ? CellStatus.Failed : CellStatus.Ok,
-            Metrics = v is double d ? new Dictionary<string, MetricValue> { ["auroc"] = V(d) } : new Dictionary<string, MetricValue>(),
-        };
-        var table = ReportTable.Build(new RunResults { Cells = [C("a", 0.7), C("b", 0.9), C("c", 0.7), C("d", null), C("e", 0.6)] }, "detector")!;
-        Assert.Equal(["b", "a", "c", "e", "d"], table.Rows.Select(r => r.Method));
-        Assert.Equal([1, 2, 2, 4, (int?)null], table.Rows.Select(r => r.Rank));
+            Testbed = "t", Method = method, Sample = $"s{i}", Split = i < 40 ? "eval" : "control", Label = i < 20 ? 1 : 0,
+            Score = (i < 20 ? shift : 0) + Normal(), Group = $"g{i}", Trigger = i < 30,
+        }).ToList();
+        var a = Cell("a", 1.0);
+        samples.AddRange(a);
+        samples.AddRange(a.Select(x => x with { Method = "c" })); // c scores exactly like a: a tie
+        samples.AddRange(Cell("b", 3.0));
+        samples.AddRange(Cell("e", 0.2));
+        samples.AddRange(Cell("ref", 5.0));
+        CellResult C(string m, string status = CellStatus.Ok, string role = CellRole.Method) =>
+            new() { Testbed = "t", Method = m, Family = "f", Kind = "detector", Status = status, Role = role };
+        var run = new RunResults { Cells = [C("a"), C("b"), C("c"), C("d", CellStatus.Failed), C("e"), C("ref", role: CellRole.Reference)] };
+        var scored = HonestyEngine.Engine.Metrics.RunMetrics.Compute(run, samples).Results;
+        var table = ReportTable.Build(scored, "detector")!;
+        Assert.Equal(["b", "a", "c", "e", "d", "ref"], table.Rows.Select(r => r.Method));
+        Assert.Equal(["1", "=2", "=2", "4", "—", "reference"], table.Rows.Select(ReportTable.RankText));
+        var ranking = scored.Rankings.Single();
+        Assert.Equal(["t"], ranking.Testbeds);
+        Assert.Contains(ranking.NotRanked, n => n.Method == "d");
+        // b is far above a; a and c are identical, so their difference is exactly 0 and not distinguishable.
+        Assert.True(ranking.Comparisons[0].Distinguishable);
+        Assert.Equal(0.0, ranking.Comparisons[1].Difference);
+        Assert.False(ranking.Comparisons[1].Distinguishable);
     }
 
     [Fact]

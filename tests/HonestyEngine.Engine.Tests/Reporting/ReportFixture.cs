@@ -29,9 +29,10 @@ internal static class ReportFixture
         {
             int i = 0;
             var cellSamples = new List<SampleRecord>();
-            for (int k = 0; k < lies; k++) cellSamples.Add(new() { Testbed = testbed, Method = method, Sample = $"{testbed}/{i++}", Split = "eval", Label = 1, Score = Math.Round(shift + Normal(), 4) });
-            for (int k = 0; k < honest; k++) cellSamples.Add(new() { Testbed = testbed, Method = method, Sample = $"{testbed}/{i++}", Split = "eval", Label = 0, Score = Normal() });
-            for (int k = 0; k < control; k++) cellSamples.Add(new() { Testbed = testbed, Method = method, Sample = $"alpaca/{k}", Split = "control", Label = 0, Score = Math.Round(Normal() - 0.3, 4) });
+            // Lies carry the trigger; half of the honest answers do too (so AUROC within the trigger is defined).
+            for (int k = 0; k < lies; k++) cellSamples.Add(new() { Testbed = testbed, Method = method, Sample = $"{testbed}/{i}", Split = "eval", Label = 1, Score = Math.Round(shift + Normal(), 4), Trigger = true, Group = $"s{i++ / 2}" });
+            for (int k = 0; k < honest; k++) cellSamples.Add(new() { Testbed = testbed, Method = method, Sample = $"{testbed}/{i}", Split = "eval", Label = 0, Score = Normal(), Trigger = k % 2 == 0, Group = $"s{i++ / 2}" });
+            for (int k = 0; k < control; k++) cellSamples.Add(new() { Testbed = testbed, Method = method, Sample = $"alpaca/{k}", Split = "control", Label = 0, Score = Math.Round(Normal() - 0.3, 4), Trigger = false, Group = $"alpaca/{k}" });
             cells.Add(Cell(testbed, method, "white-box/probe", "detector", cellSamples, seconds));
             samples.AddRange(cellSamples);
         }
@@ -54,13 +55,19 @@ internal static class ReportFixture
         {
             int neutral = 5 + rng.Next(6), pressure = Math.Max(0, neutral - rng.Next(4));
             wang.Add(new() { Testbed = "sandbagging", Method = "honesty-prompt", Sample = $"wmdp/{k}", Split = "eval", Score = pressure / 10.0,
-                Outcome = new SampleOutcome { NeutralAccuracy = neutral / 10.0 } });
+                Trigger = true, Group = $"wmdp/{k}",
+                Outcome = new SampleOutcome { NeutralAccuracy = neutral / 10.0, Correct = Enumerable.Range(0, 10).Select(j => j < pressure).ToList(),
+                    Labels = Enumerable.Range(0, 10).Select(j => (int?)(j < pressure ? 0 : 1)).ToList() } });
         }
         cells.Add(Cell("sandbagging", "honesty-prompt", "black-box/prompting", "intervention", wang, 30.5));
         samples.AddRange(wang);
         var labelled = new List<SampleRecord>();
         for (int k = 0; k < 25; k++)
-            labelled.Add(new() { Testbed = "insider-trading", Method = "honesty-prompt", Sample = $"insider/{k}", Split = "eval", Label = rng.Next(3) == 0 ? 1 : 0, Score = null });
+        {
+            int? label = rng.Next(3) == 0 ? 1 : 0;
+            labelled.Add(new() { Testbed = "insider-trading", Method = "honesty-prompt", Sample = $"insider/{k}", Split = "eval", Label = label, Score = null,
+                Trigger = true, Group = $"insider/{k / 2}", Outcome = new SampleOutcome { Labels = [label], UntreatedLabel = 1 } });
+        }
         cells.Add(Cell("insider-trading", "honesty-prompt", "black-box/prompting", "intervention", labelled, 20.0));
         samples.AddRange(labelled);
 
@@ -78,8 +85,18 @@ internal static class ReportFixture
         }
         cells.Add(new CellResult { Testbed = "taboo-gold", Method = "sae-features", Family = "white-box/sae", Kind = "elicitor", Status = CellStatus.Skipped, Error = "testbed has no base model" });
 
+        // A reference row: scores the trigger flag (never ranked).
+        foreach (var testbed in DetectorTestbeds)
+        {
+            var oracle = samples.Where(x => x.Testbed == testbed && x.Method == "lr-probe(layer=4)")
+                .Select(x => x with { Method = ReferenceRows.TriggerOracle, Score = x.Trigger == true ? 1 : 0 }).ToList();
+            cells.Add(Cell(testbed, ReferenceRows.TriggerOracle, "reference", "detector", oracle, 0.0) with { Role = CellRole.Reference });
+            samples.AddRange(oracle);
+        }
+
         var results = new RunResults { Created = "2026-11-23T12:00:00Z", Seed = Seed, Profile = "quick", Device = "cpu", Cells = cells };
-        return (results, samples);
+        // Every number through the same path as a run: cell metrics, deltas, rankings.
+        return (RunMetrics.Compute(results, samples).Results, samples);
     }
 
     private static CellResult Cell(string testbed, string method, string family, string kind, List<SampleRecord> samples, double seconds)

@@ -46,16 +46,17 @@ public class ReportHtmlBrowserTests(ITestOutputHelper output)
         Assert.NotNull(response);
         Assert.True(response!.Ok, $"loading {htmlPath} failed: {response.Status}");
 
-        int detectorRows = ReportFixture.Detectors.Length, detectorCols = ReportFixture.DetectorTestbeds.Length;
+        int detectorRows = ReportFixture.Detectors.Length + 1 /* the trigger-presence reference row */, detectorCols = ReportFixture.DetectorTestbeds.Length;
         Assert.Equal(3, await page.Locator("svg.heatmap").CountAsync()); // detectors, interventions, elicitors
         Assert.Equal(detectorRows * detectorCols, await page.Locator("svg.heatmap[data-kind=detector] rect.heat-cell").CountAsync());
         Assert.Equal(1, await page.Locator("svg.heatmap[data-kind=detector] rect.heat-cell[data-state=failed]").CountAsync());
         Assert.Equal(1, await page.Locator("svg.heatmap[data-kind=detector] rect.heat-cell[data-state=undefined]").CountAsync());
 
-        // One ROC plot per detector testbed; insider-trading has 4 curves, sandbagging 2 (one failed, one without lies).
+        // One ROC plot per detector testbed; insider-trading has 4 curves and the reference's, sandbagging 2 and the
+        // reference's (one failed, one without lies).
         Assert.Equal(detectorCols, await page.Locator("svg.roc").CountAsync());
-        Assert.Equal(4, await page.Locator("svg.roc[data-testbed='insider-trading'] polyline.roc-curve").CountAsync());
-        Assert.Equal(2, await page.Locator("svg.roc[data-testbed='sandbagging'] polyline.roc-curve").CountAsync());
+        Assert.Equal(5, await page.Locator("svg.roc[data-testbed='insider-trading'] polyline.roc-curve").CountAsync());
+        Assert.Equal(3, await page.Locator("svg.roc[data-testbed='sandbagging'] polyline.roc-curve").CountAsync());
         var curve = page.Locator("svg.roc[data-testbed='insider-trading'] polyline.roc-curve[data-method='lr-probe(layer=8)']");
         var points = (await curve.GetAttributeAsync("points"))!.Split(' ');
         Assert.True(points.Length > 10, "the ROC curve should have one point per distinct threshold");

@@ -100,15 +100,15 @@ public sealed class ResultsFolderTests : IDisposable
         var results = ResultsFolder.Rescore(_dir).Results;
         var noControl = results.Cells.Single(c => c is { Testbed: "insider-trading", Method: "lr-probe(layer=4)" });
         Assert.NotNull(noControl.Metrics[MetricNames.Auroc].Value);
-        Assert.Null(noControl.Metrics[MetricNames.RecallAt1PctFpr].Value);
-        Assert.Contains("empty control set", noControl.Metrics[MetricNames.RecallAt1PctFpr].Note);
+        Assert.Null(noControl.Metrics[MetricNames.RecallAtFpr].Value);
+        Assert.Contains("empty control set", noControl.Metrics[MetricNames.RecallAtFpr].Note);
         var noHonest = results.Cells.Single(c => c is { Testbed: "insider-trading", Method: "lr-probe(layer=8)" });
         Assert.Null(noHonest.Metrics[MetricNames.Auroc].Value);
-        Assert.Contains("no honest samples", noHonest.Metrics[MetricNames.Auroc].Note);
+        Assert.Contains("only 0 eval honest transcripts", noHonest.Metrics[MetricNames.Auroc].Note);
 
         var md = File.ReadAllText(Path.Combine(_dir, "report.md"));
         Assert.Contains("empty control set", md);
-        Assert.Contains("no honest samples", md);
+        Assert.Contains("only 0 eval honest transcripts", md);
         Assert.DoesNotContain("0.500 [", md.Split('\n').Single(l => l.StartsWith("| insider-trading | lr-probe(layer=8)")));
     }
 
@@ -135,7 +135,7 @@ public sealed class ResultsFolderTests : IDisposable
         var cell = written.Results.Cells.Single(c => c is { Testbed: "sandbagging", Method: "lr-probe(layer=4)" });
         Assert.Equal(CellStatus.Failed, cell.Status);
         Assert.Contains("split 'train'", cell.Error);
-        Assert.Contains(written.Warnings, w => w.Contains("cannot be rescored"));
+        Assert.Contains(written.Warnings, w => w.Contains("cannot be scored"));
         Assert.Equal(CellStatus.Ok, written.Results.Cells.Single(c => c is { Testbed: "sandbagging", Method: "lr-probe(layer=8)" }).Status);
     }
 
