@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# System packages the tests use: PoCL (OpenCL kernels on the CPU), OpenBLAS (optional native GEMM),
-# Chromium (report.html checked in a real browser), Python + scikit-learn (golden metric values).
+# System packages the tests use: OpenBLAS (optional native GEMM), Chromium (report.html checked in a real browser),
+# Python + scikit-learn (golden metric values). The GPU kernels need none: ILGPU runs them in-process on its CPU
+# accelerator in the tests (PoCL is no longer used: the hand-written OpenCL backend it served was replaced by ILGPU,
+# whose OpenCL backend does not take PoCL's CPU device).
 # Installs only when running as root and something is missing; otherwise does nothing.
 set -euo pipefail
 need=()
-dpkg -s pocl-opencl-icd >/dev/null 2>&1 || need+=(pocl-opencl-icd)
-dpkg -s ocl-icd-libopencl1 >/dev/null 2>&1 || need+=(ocl-icd-libopencl1)
 dpkg -s libopenblas0-pthread >/dev/null 2>&1 || need+=(libopenblas0-pthread)
 dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s python3-sklearn >/dev/null 2>&1 || need+=(python3-sklearn)

@@ -17,9 +17,10 @@ namespace HonestyEngine.Benchmarks;
 internal sealed class LogisticBenchmark : IBenchmarkSuite
 {
     public string Name => "logistic";
-    public string Description => "logistic-regression probe training vs scikit-learn; args: [--sizes 20000x1024,100000x4096] [--formats f32,bf16] [--l2 1e-3] [--max-iter 1000] [--threads T] [--repeats 3]";
+    public string Description => "logistic-regression probe training vs scikit-learn; args: [--sizes 20000x1024,100000x4096] [--formats f32,bf16] [--l2 1e-3] [--max-iter 1000] [--threads T] [--repeats 3]; " +
+                                 "--device cuda:0 (or another ILGPU accelerator) instead fits there against the CPU backend and a device-to-device copy, without scikit-learn";
 
-    private const double SklearnTol = 1e-4; // sklearn's default
+    internal const double SklearnTol = 1e-4; // sklearn's default
     private const int SettleMilliseconds = 500;
 
     public int Run(string[] args)
@@ -37,6 +38,8 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
             Console.Error.WriteLine($"--formats takes f32 and/or bf16, got '{string.Join(",", formats)}'.");
             return 2;
         }
+        if (ScoringBenchmark.ArgValue(args, "--device") is { } device && device != "cpu")
+            return AcceleratorLogistic.Run(device, sizes, formats, l2, maxIter, repeats);
         Console.WriteLine($"Logistic regression: L2 = {l2} (sklearn C = 1/(n_train L2)), sklearn tol = {SklearnTol}, max_iter = {maxIter}, " +
                           $"{threads} threads; OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}");
         int status = 0;
@@ -129,7 +132,7 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
         }
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.OrderBy(v => v).ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
@@ -162,7 +165,7 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
     }
 
     /// <summary>Activation-like data: Gaussian features, labels drawn from a logistic model on a random direction.</summary>
-    private static (float[] X, float[] Y) Generate(int n, int d, int seed)
+    internal static (float[] X, float[] Y) Generate(int n, int d, int seed)
     {
         var x = new float[(long)n * d];
         var truth = new float[d];
@@ -182,7 +185,7 @@ internal sealed class LogisticBenchmark : IBenchmarkSuite
 
     private static double Gauss(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
 
-    private static double Accuracy(float[] x, float[] y, int r0, int r1, int d, LinearModel m)
+    internal static double Accuracy(float[] x, float[] y, int r0, int r1, int d, LinearModel m)
     {
         int correct = 0;
         for (int i = r0; i < r1; i++)

@@ -1,27 +1,57 @@
-using HonestyEngine.Compute;
 using HonestyEngine.Compute.Cpu;
-using HonestyEngine.Compute.OpenCl;
+using HonestyEngine.Compute.Ilgpu;
 
 namespace HonestyEngine.Benchmarks;
 
-/// <summary>Batched probe scoring (scores = x w^T + b) in GB/s of activations read, against the read
-/// bandwidth of this machine measured in the same run. OpenCL devices are measured with x resident on the
-/// device (the kernel alone, as a method scoring many probes against cached activations sees it) in both
-/// kernel shapes, against the same host read bandwidth (PoCL reads host memory; on a GPU compare with the
-/// device's copy bandwidth).</summary>
+/// <summary>Batched probe scoring (scores = x w^T + b) in GB/s of activations read. The SIMD CPU backend is compared
+/// with the read bandwidth of this machine measured in the same run; each ILGPU accelerator (a CUDA or OpenCL GPU) with
+/// x resident on the device (the kernel alone, as a method scoring many probes against cached activations sees it), in
+/// both kernel shapes and for float32 and bfloat16 rows, against a device-to-device copy of x measured in the same run
+/// (<see cref="AcceleratorScoring"/>).</summary>
 internal sealed class ScoringBenchmark : IBenchmarkSuite
 {
     public string Name => "scoring";
-    public string Description => "probe scoring GB/s (CPU, OpenCL) vs read bandwidth; args: [--rows N] [--dim D] [--probes 1,8,32] [--threads T]";
+    public string Description => "probe scoring GB/s (CPU vs read bandwidth; ILGPU accelerators vs device-to-device copy); args: [--rows N] [--dim D] " +
+                                 "[--probes 1,8,32] [--threads T] [--device cpu,cuda:0,...] [--formats f32,bf16] [--shapes both|default] [--repeats R]";
 
     public int Run(string[] args)
     {
         int rows = IntArg(args, "--rows", 262_144), dim = IntArg(args, "--dim", 1024);
         int threads = IntArg(args, "--threads", Environment.ProcessorCount);
-        var probeCounts = (ArgValue(args, "--probes") ?? "1,8,32").Split(',').Select(int.Parse).ToArray();
+        // Without --device: the CPU backend and every GPU ILGPU sees (its CPU accelerator is a test simulator; name it to run it).
+        var devices = ArgValue(args, "--device")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                      ?? ["cpu", .. IlgpuDevices.All.Where(d => d.Type != ILGPU.Runtime.AcceleratorType.CPU).Select(d => d.Id)];
+        var accelerators = devices.Where(d => d != "cpu").ToList();
+        foreach (var id in accelerators)
+            if (IlgpuDevices.Find(id) is null)
+            {
+                Console.Error.WriteLine(IlgpuDevices.NotPresent(id));
+                return 2;
+            }
         long elems = (long)rows * dim;
-        Console.WriteLine($"Probe scoring: x = {rows} x {dim} float32 ({elems * 4 / 1e9:F2} GB), {threads} threads, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Probe scoring: x = {rows} x {dim} float32 ({elems * 4 / 1e9:F2} GB), {threads} threads, {Environment.ProcessorCount} cores; " +
+                          $"backends: {string.Join(", ", devices)}");
         var x = BandwidthProbe.Random(elems, 1);
+        int status = 0;
+        if (devices.Contains("cpu"))
+        {
+            var probeCounts = (ArgValue(args, "--probes") ?? "1,8,32").Split(',').Select(int.Parse).ToArray();
+            RunCpu(x, rows, dim, threads, probeCounts);
+        }
+        foreach (var id in accelerators)
+        {
+            Console.WriteLine();
+            var probeCounts = (ArgValue(args, "--probes") ?? "1,2,3,4,5,6,7,8").Split(',').Select(int.Parse).ToArray();
+            var formats = (ArgValue(args, "--formats") ?? "f32,bf16").Split(',');
+            bool bothShapes = (ArgValue(args, "--shapes") ?? "both") == "both";
+            status |= AcceleratorScoring.Run(id, x, rows, dim, probeCounts, formats, bothShapes, IntArg(args, "--repeats", 10));
+        }
+        return status;
+    }
+
+    private static void RunCpu(float[] x, int rows, int dim, int threads, int[] probeCounts)
+    {
+        long elems = (long)rows * dim;
         var cpu = new CpuActivationCompute(threads);
         // The bandwidth loop and the kernel alternate, repeat by repeat, so that both see the same machine
         // (other processes come and go); each keeps its best time.
@@ -48,28 +78,9 @@ internal sealed class ScoringBenchmark : IBenchmarkSuite
         Console.WriteLine();
         Console.WriteLine($"{"backend",-52} {"probes",6} {"ms",9} {"GB/s",8} {"vs read bw",10} {"vs aligned",10} {"GFLOP/s",8} {"vs FMA peak",11}");
         foreach (var kk in kernels) Report(cpu.Name, kk.K, kk.Best, elems, readBw, alignedBw, fmaPeak);
-
-        foreach (var device in ComputeBackendFactory.OpenClDevices)
-        {
-            foreach (var shape in new[] { KernelShapes.For(device), KernelShapes.For(device) == KernelShape.RowPerWorkItem ? KernelShape.GroupPerRow : KernelShape.RowPerWorkItem })
-            {
-                var cl = new OpenClActivationCompute(device.Ordinal, shape);
-                using var bx = cl.Upload(x, "x");
-                foreach (int k in probeCounts)
-                {
-                    if (shape == KernelShape.GroupPerRow && !device.IsGpu && k > 1) continue; // 4 GB/s on CPUs: one row is enough to show it
-                    using var bw = cl.Upload(BandwidthProbe.Random((long)k * dim, 2), "w");
-                    using var bb = cl.Upload(new float[k], "bias");
-                    using var bs = cl.Upload(new float[(long)rows * k], "scores");
-                    double t = BandwidthProbe.BestSeconds(() => cl.ProjectResident(bx, rows, dim, bw, k, bs, bb), repeats: 5);
-                    Report(cl.Name + (shape == KernelShapes.For(device) ? " *" : ""), k, t, elems, readBw, alignedBw, fmaPeak);
-                }
-            }
-        }
         Console.WriteLine();
-        Console.WriteLine("* = the shape the backend picks for this device type. Target: CPU >= 0.8 of read bandwidth where memory bounds the pass; " +
-                          "where 2 K flops per value at that bandwidth exceed the FMA peak, the FMA peak bounds it instead (the last column).");
-        return 0;
+        Console.WriteLine("Target: CPU >= 0.8 of read bandwidth where memory bounds the pass; where 2 K flops per value at that bandwidth exceed " +
+                          "the FMA peak, the FMA peak bounds it instead (the last column).");
     }
 
     private static void Report(string name, int k, double seconds, long elems, double readBw, double alignedBw, double fmaPeak)

@@ -1,53 +1,56 @@
 using HonestyEngine.Abstractions;
 using HonestyEngine.Compute.Cpu;
-using HonestyEngine.Compute.OpenCl;
+using HonestyEngine.Compute.Ilgpu;
 
 namespace HonestyEngine.Compute;
 
-/// <summary>Creates the backend named by <c>--device cpu|opencl[:N]</c>.</summary>
+/// <summary>Creates the backend named by <c>--device cpu|cuda[:N]|opencl[:N]</c>: <c>cpu</c> is the SIMD CPU backend,
+/// the others the ILGPU backend on that accelerator. <c>ilgpu-cpu</c> (ILGPU's CPU accelerator running the GPU kernels
+/// in-process) is for tests and CI, not for use.</summary>
 public static class ComputeBackendFactory
 {
-    private static int _warnedNoOpenCl;
+    private const string Expected = "expected cpu, cuda, cuda:N, opencl or opencl:N";
 
-    /// <param name="device">"cpu" (default when null/empty), "opencl" (device 0) or "opencl:N".</param>
-    /// <param name="warn">Receives one line when OpenCL was asked for but no platform exists (said once per
-    /// process); the CPU backend is returned instead.</param>
+    /// <param name="device">"cpu" (default when null/empty), "cuda" / "opencl" (device 0) or "cuda:N" / "opencl:N".</param>
+    /// <param name="warn">Receives one line when the test-only <c>ilgpu-cpu</c> accelerator is chosen.</param>
+    /// <exception cref="ArgumentException">The name is not a device name, or the device is not present; the message is one
+    /// line naming the device and listing what ILGPU sees.</exception>
     public static IActivationCompute Create(string? device, Action<string> warn)
-        => Create(device, warn, OpenClPlatforms.Devices, OpenClPlatforms.Problem);
-
-    /// <summary>As <see cref="Create(string?, Action{string})"/> with the device list given (tests simulate a
-    /// machine without OpenCL).</summary>
-    internal static IActivationCompute Create(string? device, Action<string> warn, IReadOnlyList<OpenClDeviceInfo> devices, string? problem)
     {
         string spec = string.IsNullOrWhiteSpace(device) ? "cpu" : device.Trim().ToLowerInvariant();
         if (spec == "cpu") return new CpuActivationCompute();
-        if (spec == "opencl" || spec.StartsWith("opencl:", StringComparison.Ordinal))
+        if (spec == IlgpuDevices.CpuId)
         {
-            int ordinal = 0;
-            if (spec.Length > 6 && (!int.TryParse(spec.AsSpan(7), out ordinal) || ordinal < 0))
-                throw new ArgumentException($"Invalid device '{device}': expected cpu, opencl or opencl:N with N a device number.");
-            if (devices.Count == 0)
-            {
-                if (Interlocked.Exchange(ref _warnedNoOpenCl, 1) == 0)
-                    warn($"OpenCL requested ({device}) but {problem}; using the CPU backend.");
-                return new CpuActivationCompute();
-            }
-            return new OpenClActivationCompute(ordinal);
+            warn($"{IlgpuDevices.CpuId} runs the GPU kernels on ILGPU's CPU accelerator (for tests); --device cpu is the fast CPU backend.");
+            return new IlgpuActivationCompute(IlgpuDevices.CpuId);
         }
-        throw new ArgumentException($"Unknown device '{device}': expected cpu, opencl or opencl:N.");
+        return new IlgpuActivationCompute(Normalise(device!, spec));
     }
 
-    /// <summary>Human-readable list: the CPU backend, then every OpenCL device with its number,
-    /// or the reason there is none.</summary>
+    /// <summary>"cuda" → "cuda:0", "opencl:2" → "opencl:2"; anything else is an error naming what is accepted.</summary>
+    internal static string Normalise(string device, string spec)
+    {
+        foreach (var kind in new[] { "cuda", "opencl" })
+        {
+            if (spec == kind) return kind + ":0";
+            if (!spec.StartsWith(kind + ":", StringComparison.Ordinal)) continue;
+            if (int.TryParse(spec.AsSpan(kind.Length + 1), out int ordinal) && ordinal >= 0) return $"{kind}:{ordinal}";
+            throw new ArgumentException($"Invalid device '{device}': {Expected}, with N a device number.");
+        }
+        throw new ArgumentException($"Unknown device '{device}': {Expected}.");
+    }
+
+    /// <summary>Human-readable list: the CPU backend, then every accelerator ILGPU sees (with the kernel shape it gets),
+    /// and why there is no CUDA or OpenCL device where there is none.</summary>
     public static IReadOnlyList<string> ListDevices()
     {
         var lines = new List<string> { "cpu  " + new CpuActivationCompute().Name };
-        var devices = OpenClPlatforms.Devices;
-        if (devices.Count == 0) lines.Add($"opencl: none ({OpenClPlatforms.Problem})");
-        else lines.AddRange(devices.Select(d => d.Describe() + $" -> kernel shape {KernelShapes.For(d)}"));
+        lines.AddRange(IlgpuDevices.All.Select(d => d.Describe() + $" -> kernel shape {KernelShapes.For(d)}"));
+        if (IlgpuDevices.CudaProblem is { } cuda) lines.Add($"cuda: none ({cuda})");
+        if (IlgpuDevices.OpenClProblem is { } cl) lines.Add($"opencl: none ({cl})");
         return lines;
     }
 
-    /// <summary>The OpenCL devices found (empty when there is no platform).</summary>
-    public static IReadOnlyList<OpenClDeviceInfo> OpenClDevices => OpenClPlatforms.Devices;
+    /// <summary>The accelerators ILGPU sees: CUDA and OpenCL devices, then its CPU accelerator.</summary>
+    public static IReadOnlyList<IlgpuDeviceInfo> AcceleratorDevices => IlgpuDevices.All;
 }

@@ -1,5 +1,5 @@
 using HonestyEngine.Compute.Cpu;
-using HonestyEngine.Compute.OpenCl;
+using HonestyEngine.Compute.Ilgpu;
 
 namespace HonestyEngine.Compute.Tests;
 
@@ -15,43 +15,68 @@ public class FactoryTests
     [Fact]
     public void Unknown_device_is_a_clear_error()
     {
-        var e = Assert.Throws<ArgumentException>(() => ComputeBackendFactory.Create("cuda", _ => { }));
-        Assert.Contains("expected cpu, opencl or opencl:N", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => ComputeBackendFactory.Create("tpu", _ => { }));
+        Assert.Contains("Unknown device 'tpu': expected cpu, cuda, cuda:N, opencl or opencl:N", e.Message);
         e = Assert.Throws<ArgumentException>(() => ComputeBackendFactory.Create("opencl:x", _ => { }));
         Assert.Contains("opencl:x", e.Message);
+        e = Assert.Throws<ArgumentException>(() => ComputeBackendFactory.Create("cuda:-1", _ => { }));
+        Assert.Contains("cuda:-1", e.Message);
+    }
+
+    [Theory]
+    [InlineData("cuda:7")]
+    [InlineData("opencl:7")]
+    public void A_device_that_is_not_present_is_a_one_line_error_listing_what_ILGPU_sees(string device)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ComputeBackendFactory.Create(device, _ => { }));
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.StartsWith($"Device '{device}' is not present. ILGPU sees: ", e.Message);
+        Assert.Contains($"{IlgpuDevices.CpuId} (CPU accelerator)", e.Message);
+        foreach (var d in IlgpuDevices.All) Assert.Contains(d.Id, e.Message);
+        if (IlgpuDevices.CudaProblem is { } cuda) Assert.Contains("no CUDA device: " + cuda, e.Message);
+        if (IlgpuDevices.OpenClProblem is { } cl) Assert.Contains("no OpenCL device: " + cl, e.Message);
     }
 
     [Fact]
-    public void ListDevices_names_the_cpu_and_every_opencl_device_or_why_none()
+    public void Cuda_and_opencl_without_a_number_mean_device_0()
+    {
+        Assert.Equal("cuda:0", ComputeBackendFactory.Normalise("CUDA", "cuda"));
+        Assert.Equal("opencl:0", ComputeBackendFactory.Normalise("opencl", "opencl"));
+        Assert.Equal("opencl:2", ComputeBackendFactory.Normalise("opencl:2", "opencl:2"));
+        if (IlgpuDevices.Find("cuda:0") is null)
+        {
+            var e = Assert.Throws<ArgumentException>(() => ComputeBackendFactory.Create("cuda", _ => { }));
+            Assert.StartsWith("Device 'cuda:0' is not present.", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Ilgpu_cpu_selects_the_CPU_accelerator_in_its_shape_and_says_it_is_for_tests()
+    {
+        var warnings = new List<string>();
+        var backend = Assert.IsType<IlgpuActivationCompute>(ComputeBackendFactory.Create("ilgpu-cpu", warnings.Add));
+        Assert.Equal(KernelShape.RowPerThread, backend.Shape);
+        Assert.StartsWith("ilgpu-cpu CPU accelerator", backend.Name);
+        Assert.Contains("for tests", Assert.Single(warnings));
+    }
+
+    [Fact]
+    public void ListDevices_names_the_cpu_every_accelerator_and_why_cuda_or_opencl_is_missing()
     {
         var lines = ComputeBackendFactory.ListDevices();
         Assert.StartsWith("cpu", lines[0]);
-        if (ComputeBackendFactory.OpenClDevices.Count == 0) Assert.Contains(lines, l => l.StartsWith("opencl: none ("));
-        else Assert.Contains(lines, l => l.StartsWith("opencl:0 "));
+        Assert.Contains(lines, l => l.StartsWith("ilgpu-cpu  CPU accelerator"));
+        Assert.Contains(lines, l => l.StartsWith(IlgpuDevices.CudaProblem is null ? "cuda:0 " : "cuda: none ("));
+        Assert.Contains(lines, l => l.StartsWith(IlgpuDevices.OpenClProblem is null ? "opencl:0 " : "opencl: none ("));
     }
 
-    [SkippableOpenClFact]
-    public void Opencl_selects_the_device_and_its_kernel_shape()
+    [SkippableFact]
+    public void Gpus_get_the_warp_shape()
     {
-        var backend = Assert.IsType<OpenClActivationCompute>(ComputeBackendFactory.Create("opencl:0", _ => throw new Exception("no warning expected")));
-        Assert.Equal(backend.Device.IsGpu ? KernelShape.GroupPerRow : KernelShape.RowPerWorkItem, backend.Shape);
-        Assert.Contains(backend.Device.Name, backend.Name);
-        var e = Assert.Throws<ArgumentException>(() => ComputeBackendFactory.Create("opencl:99", _ => { }));
-        Assert.Contains("OpenCL device 99 does not exist", e.Message);
-    }
-}
-
-public class NoOpenClTests
-{
-    [Fact]
-    public void Without_a_platform_opencl_warns_once_and_falls_back_to_cpu()
-    {
-        var warnings = new List<string>();
-        var a = ComputeBackendFactory.Create("opencl", warnings.Add, [], "no OpenCL platform is registered");
-        var b = ComputeBackendFactory.Create("opencl:1", warnings.Add, [], "no OpenCL platform is registered");
-        Assert.IsType<CpuActivationCompute>(a);
-        Assert.IsType<CpuActivationCompute>(b);
-        var warning = Assert.Single(warnings);
-        Assert.Contains("no OpenCL platform is registered; using the CPU backend", warning);
+        var gpu = IlgpuDevices.All.FirstOrDefault(d => d.IsGpu);
+        Skip.If(gpu is null, "no GPU accelerator on this machine: " + (IlgpuDevices.CudaProblem ?? IlgpuDevices.OpenClProblem));
+        var backend = Assert.IsType<IlgpuActivationCompute>(ComputeBackendFactory.Create(gpu!.Id, _ => throw new Exception("no warning expected")));
+        Assert.Equal(KernelShape.WarpPerRow, backend.Shape);
+        Assert.Contains(gpu.Name, backend.Name);
     }
 }

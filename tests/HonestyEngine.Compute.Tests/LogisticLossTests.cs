@@ -3,7 +3,7 @@ using HonestyEngine.Compute.Logistic;
 
 namespace HonestyEngine.Compute.Tests;
 
-/// <summary>The CPU loss+gradient pass against a double-precision evaluation, on shapes that exercise every
+/// <summary>The loss+gradient pass of every backend against a double-precision evaluation, on shapes that exercise every
 /// path of the fused kernel: 64-column register tiles, 16-wide and scalar column tails, several row blocks per
 /// task (with the software prefetch running ahead), a vectorised residual tail (rows not a multiple of 8),
 /// and large |z| where exp would overflow in a naive formula. The bfloat16 format runs the same shapes, which for
@@ -11,19 +11,25 @@ namespace HonestyEngine.Compute.Tests;
 /// the 32-pair tile.</summary>
 public unsafe class LogisticLossTests
 {
-    [Theory]
-    [InlineData(1, 1, 1, false)]
-    [InlineData(37, 20, 2, false)]
-    [InlineData(1003, 131, 2, false)]
-    [InlineData(517, 1029, 3, false)]
-    [InlineData(300, 4096, 1, false)]
-    [InlineData(1, 1, 1, true)]
-    [InlineData(37, 20, 2, true)]
-    [InlineData(40, 32, 1, true)]
-    [InlineData(1003, 131, 2, true)]
-    [InlineData(517, 1029, 3, true)]
-    [InlineData(300, 4096, 1, true)]
-    public void Loss_and_gradient_match_double_precision(int n, int d, int threads, bool bfloat16)
+    private static readonly (int N, int D, int Threads, bool BFloat16)[] Shapes =
+    [
+        (1, 1, 1, false), (37, 20, 2, false), (1003, 131, 2, false), (517, 1029, 3, false), (300, 4096, 1, false),
+        (1, 1, 1, true), (37, 20, 2, true), (40, 32, 1, true), (1003, 131, 2, true), (517, 1029, 3, true), (300, 4096, 1, true),
+    ];
+
+    /// <summary>The SIMD pass ("cpu", with each shape's thread count) and the ILGPU pass on every accelerator and kernel
+    /// shape (the same pass as <c>FitLogistic</c> runs; threads do not apply).</summary>
+    public static TheoryData<string, int, int, int, bool> Cases()
+    {
+        var data = new TheoryData<string, int, int, int, bool>();
+        foreach (var backend in new[] { "cpu" }.Concat(Backends.IlgpuNames()))
+            foreach (var (n, d, threads, bf16) in Shapes) data.Add(backend, n, d, threads, bf16);
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Loss_and_gradient_match_double_precision(string backend, int n, int d, int threads, bool bfloat16)
     {
         var x = Data.Gaussian(n * d, n + d);
         var xBf16 = new BFloat16[x.Length];
@@ -43,6 +49,13 @@ public unsafe class LogisticLossTests
 
         var grad = new double[d];
         double loss, gradB;
+        if (backend != "cpu")
+        {
+            var compute = Backends.CreateIlgpu(backend);
+            using var pass = bfloat16 ? new Ilgpu.IlgpuLogisticLoss(compute, xBf16, n, d, y) : new Ilgpu.IlgpuLogisticLoss(compute, x, n, d, y);
+            loss = pass.Evaluate(w, b, grad, out gradB);
+        }
+        else
         fixed (float* px = x) fixed (BFloat16* pxb = xBf16) fixed (float* py = y)
         {
             ILogisticLoss pass = bfloat16
@@ -62,9 +75,9 @@ public unsafe class LogisticLossTests
             eGb += r;
             for (int j = 0; j < d; j++) eGrad[j] += r * x[i * d + j];
         }
-        Data.AssertClose(eLoss / n, loss, 1e-4, 1e-6, $"loss n={n} d={d}");
-        Data.AssertClose(eGb / n, gradB, 1e-4, 1e-5, $"dL/db n={n} d={d}");
-        for (int j = 0; j < d; j++) Data.AssertClose(eGrad[j] / n, grad[j], 1e-3, 1e-5, $"dL/dw[{j}] n={n} d={d}");
+        Data.AssertClose(eLoss / n, loss, 1e-4, 1e-6, $"{backend} loss n={n} d={d}");
+        Data.AssertClose(eGb / n, gradB, 1e-4, 1e-5, $"{backend} dL/db n={n} d={d}");
+        for (int j = 0; j < d; j++) Data.AssertClose(eGrad[j] / n, grad[j], 1e-3, 1e-5, $"{backend} dL/dw[{j}] n={n} d={d}");
     }
 }
 

@@ -20,7 +20,7 @@ internal sealed class RunCommand : ICliCommand
         var quick = new Option<bool>("--quick") { Description = "Quick profile: [QuickParams] values and at most 48 items per split." };
         var seed = new Option<int>("--seed") { Description = "Seed for sampling, item selection and bootstrap CIs.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Results folder. Default: results/<yyyyMMdd-HHmmss>/." };
-        var device = new Option<string>("--device") { Description = "Compute backend: cpu, opencl or opencl:N.", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "Compute backend: cpu (SIMD), cuda[:N] or opencl[:N] (ILGPU accelerators).", DefaultValueFactory = _ => "cpu" };
         var parallel = new Option<int>("--parallel") { Description = "Cells run at once (cells of one testbed always run one at a time); each cell gets cores / N GEMM threads.", DefaultValueFactory = _ => Math.Max(1, Math.Min(4, Environment.ProcessorCount)) };
         var plugins = new Option<string[]>("--plugins") { Description = "Plugin root folder (repeatable). Default: <repo>/artifacts/plugins and <repo>/plugins." };
         var cache = new Option<string?>("--cache") { Description = "Cache root (cells, model runs, activations). Default: <repo>/.honesty-cache." };
