@@ -14,7 +14,8 @@ public sealed record ImportedRow(string Id, int? Label, string Split);
 /// BF16), where <c>layer_{i}</c> is the output of decoder layer i, i.e. TransformerLens
 /// <c>blocks.{i}.hook_resid_post</c> = Hugging Face <c>output_hidden_states[i + 1]</c>, already pooled per
 /// transcript; optional <c>__metadata__</c> {"pooling": "last"|"mean", "model": ...};</item>
-/// <item>a labels JSONL file with N lines, line r describing row r: <c>{"id": "...", "label": 0|1|null, "split": "..."}</c>.</item>
+/// <item>a labels JSONL file with N lines, line r describing row r: <c>{"id": "...", "label": 0|1|null, "split": "train"|"eval"|"control"}</c>
+/// (the split is required, exactly one of those three, and some row must be "eval").</item>
 /// </list>
 /// The file is memory-mapped; layers are converted to float32 on demand and checked for NaN/Inf.</summary>
 public sealed class ImportedActivations : IDisposable
@@ -66,6 +67,8 @@ public sealed class ImportedActivations : IDisposable
             }
             if (layers.Count == 0)
                 throw new InvalidDataException($"{file.Path}: no layer_{{i}} tensors (found: {string.Join(", ", file.Tensors.Keys.Take(10))}).");
+            if (!rows.Any(r => r.Split == Splits.Eval))
+                throw new InvalidDataException($"{labelsPath}: no row has split 'eval', so nothing would be scored ({rows.Count(r => r.Split == "train")} train, {rows.Count(r => r.Split == Splits.Control)} control rows).");
             return new ImportedActivations(file, System.IO.Path.GetFullPath(labelsPath), layers, rows, dim);
         }
         catch
@@ -120,6 +123,11 @@ public sealed class ImportedActivations : IDisposable
 
     public void Dispose() => _file.Dispose();
 
+    /// <summary>The splits a labels line may name: the rows probes train on, the rows scored, the rows that calibrate
+    /// thresholds. Anything else (a "test" split, "Eval") would be dropped or scored as something it is not.</summary>
+    public static readonly IReadOnlyList<string> ValidSplits = ["train", Splits.Eval, Splits.Control];
+    private static string SplitList => string.Join(", ", ValidSplits.Select(v => $"\"{v}\""));
+
     private static List<ImportedRow> ReadLabels(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: labels file not found.", path);
@@ -144,7 +152,10 @@ public sealed class ImportedActivations : IDisposable
                     throw new InvalidDataException($"{path}:{lineNo}: label must be 0, 1 or null, got {l.GetRawText()}.");
                 label = v;
             }
-            string split = e.TryGetProperty("split", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : Splits.Eval;
+            if (!e.TryGetProperty("split", out var s))
+                throw new InvalidDataException($"{path}:{lineNo}: missing \"split\" (one of {SplitList}).");
+            string split = s.ValueKind == JsonValueKind.String && ValidSplits.Contains(s.GetString()!) ? s.GetString()!
+                : throw new InvalidDataException($"{path}:{lineNo}: split {(s.ValueKind == JsonValueKind.String ? $"'{s.GetString()}'" : s.GetRawText())} is not one of {SplitList} (exact, lower case).");
             rows.Add(new ImportedRow(id, label, split));
         }
         if (rows.Count == 0) throw new InvalidDataException($"{path}: no rows.");
