@@ -170,4 +170,19 @@ public class ActivationImportTests
         Assert.Contains(l, e.Message);
         Assert.Contains("'eval'", e.Message);
     }
+
+    [Fact]
+    public void Labels_that_are_not_utf8_are_named_with_their_line()
+    {
+        // Found by InputFuzzTests: File.ReadLines replaced the bad byte with U+FFFD and the row loaded with another id.
+        using var dir = new TempDir();
+        var (t, l) = Write(dir);
+        var bytes = File.ReadAllBytes(l);
+        int line3 = Array.IndexOf(bytes, (byte)'\n', Array.IndexOf(bytes, (byte)'\n') + 1) + 1;
+        bytes[line3 + 8] = 0xFF; // inside the id of line 3
+        File.WriteAllBytes(l, bytes);
+        var e = Assert.Throws<InvalidDataException>(() => ImportedActivations.Open(t, l));
+        Assert.Contains(l + ":3:", e.Message);
+        Assert.Contains("UTF-8", e.Message);
+    }
 }

@@ -128,13 +128,40 @@ public sealed class ImportedActivations : IDisposable
     public static readonly IReadOnlyList<string> ValidSplits = ["train", Splits.Eval, Splits.Control];
     private static string SplitList => string.Join(", ", ValidSplits.Select(v => $"\"{v}\""));
 
+    /// <summary>The file's lines (split as File.ReadLines does), refusing bytes that are not UTF-8 with the line they
+    /// are on: File.ReadLines would replace them with U+FFFD and the row would load with another id.</summary>
+    private static IEnumerable<string> StrictLines(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        var strict = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
+        string text;
+        try { text = strict.GetString(bytes, start, bytes.Length - start); }
+        catch (System.Text.DecoderFallbackException)
+        {
+            int line = 1;
+            for (int i = start; i < bytes.Length; i++)
+            {
+                if (bytes[i] == (byte)'\n') { line++; continue; }
+                int end = Array.IndexOf(bytes, (byte)'\n', i);
+                if (end < 0) end = bytes.Length;
+                try { strict.GetString(bytes, i, end - i); }
+                catch (System.Text.DecoderFallbackException) { break; }
+                i = end - 1;
+            }
+            throw new InvalidDataException($"{path}:{line}: not valid UTF-8.");
+        }
+        using var reader = new StringReader(text);
+        for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine()) yield return line;
+    }
+
     private static List<ImportedRow> ReadLabels(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: labels file not found.", path);
         var rows = new List<ImportedRow>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in StrictLines(path))
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;

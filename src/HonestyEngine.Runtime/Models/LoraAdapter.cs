@@ -34,7 +34,7 @@ public sealed class LoraAdapter
         int r; float alpha; bool rs; Targeting targeting;
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(cfgPath));
+            using var doc = JsonDocument.Parse(Text.StrictUtf8.ReadAllBytes(cfgPath, problem => new ModelConfigException($"{cfgPath}: {problem}.")));
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new ModelConfigException($"{cfgPath}: expected a JSON object.");
             string Str(string n) => root.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";

@@ -15,7 +15,8 @@ public static class ModelConfigLoader
         var path = Path.Combine(Path.GetFullPath(modelDir), "config.json");
         if (!File.Exists(path)) throw new ModelConfigException($"{path}: config.json not found in the model folder.");
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true }); }
+        var bytes = Text.StrictUtf8.ReadAllBytes(path, problem => new ModelConfigException($"{path}: {problem}."));
+        try { doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true }); }
         catch (JsonException e) { throw new ModelConfigException($"{path}: not valid JSON ({e.Message}).", e); }
         using (doc)
         {
@@ -27,7 +28,7 @@ public static class ModelConfigLoader
             {
                 try
                 {
-                    using var g = JsonDocument.Parse(File.ReadAllBytes(gen));
+                    using var g = JsonDocument.Parse(Text.StrictUtf8.ReadAllBytes(gen, problem => new ModelConfigException($"{gen}: {problem}.")));
                     if (g.RootElement.ValueKind == JsonValueKind.Object)
                         foreach (var id in TokenIds(new Json(gen, g.RootElement), "eos_token_id", config))
                             if (!eos.Contains(id)) eos.Add(id);
@@ -45,8 +46,8 @@ public static class ModelConfigLoader
     {
         string modelType = j.OptString("model_type")
             ?? throw new ModelConfigException($"{j.Path}: missing 'model_type'. Supported: {string.Join(", ", SupportedModelTypes)}.");
-        string arch = j.Root.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0
-            ? a[0].GetString() ?? modelType : modelType;
+        // transformers writes a list of class names; anything else is a corrupt file, not a missing field.
+        string arch = j.OptStringList("architectures") is [var first, ..] ? first : modelType;
         if (modelType == "gemma3" && j.Root.TryGetProperty("text_config", out _))
             throw new ModelConfigException($"{j.Path}: model_type 'gemma3' is the multimodal Gemma3ForConditionalGeneration; only the text model (model_type 'gemma3_text', Gemma3ForCausalLM) is supported. Supported: {string.Join(", ", SupportedModelTypes)}.");
         return modelType switch

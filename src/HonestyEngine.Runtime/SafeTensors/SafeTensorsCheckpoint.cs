@@ -69,7 +69,7 @@ public sealed class SafeTensorsCheckpoint : IDisposable
         Dictionary<string, string> weightMap;
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(indexPath));
+            using var doc = JsonDocument.Parse(Text.StrictUtf8.ReadAllBytes(indexPath, problem => new SafeTensorsFormatException(indexPath, null, problem + ".")));
             if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("weight_map", out var wm) || wm.ValueKind != JsonValueKind.Object)
                 throw new SafeTensorsFormatException(indexPath, null, "has no 'weight_map' object.");
             weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
