@@ -43,6 +43,29 @@ public sealed class RobustnessTests(TestPluginsFixture plugins)
         Assert.Equal("threw InvalidOperationException: the lookup table is missing", CellExecutor.Describe(wrapped));
     }
 
+    [Fact]
+    public void A_method_whose_static_constructor_fails_shows_the_inner_message_in_its_cell()
+    {
+        using var dir = new TempDir();
+        var host = TestHost.Services(new TestbedList(new SyntheticTestbed("tb", 0.5, evalItems: 10, controlItems: 5)));
+        using var catalog = PluginLoader.Load([plugins.PluginsRoot(dir, "FaultyPlugins")], host);
+        var summary = new RunEngine(host).Run(catalog, Options(dir, "StaticInitThrows") with { TestbedGlobs = ["tb"] });
+        var cell = Cell(summary, "tb", "StaticInitThrows");
+        Assert.Equal(CellStatus.Failed, cell.Status);
+        Assert.Equal("threw InvalidOperationException: weights table static-init.bin is missing", cell.Error);
+    }
+
+    [Fact]
+    public void A_plugin_whose_static_constructor_fails_reports_the_inner_message()
+    {
+        using var dir = new TempDir();
+        using var catalog = PluginLoader.Load([plugins.PluginsRoot(dir, "StaticInitPlugin")], TestHost.Services());
+        var plugin = Assert.Single(catalog.Plugins);
+        Assert.False(plugin.Loaded);
+        Assert.Contains("testbed table broken-source.bin is missing", plugin.Error);
+        Assert.Contains("InvalidOperationException", plugin.Error);
+    }
+
     // ---- item 7: a broken testbed fails only itself ----
 
     /// <summary>What a testbed folder with an invalid testbed.json looks like to the engine: it has a name (its
