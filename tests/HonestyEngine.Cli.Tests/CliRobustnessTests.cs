@@ -62,13 +62,14 @@ public sealed class CliRobustnessTests
         var clean = Run(repo, "--testbeds", "taboo", "--methods", "lda-probe", "--out", repo.Sub("out-clean"));
         Assert.True(clean.ExitCode == 0, clean.ToString());
         Assert.Contains(broken, clean.Stdout);
-        Assert.Matches(@"^1 cells run, 0 from cache, 0 failed\. Results in ", clean.LastLine);
+        // One method cell and the two detector reference rows (trigger-presence oracle, response-text baseline).
+        Assert.Matches(@"^3 cells run, 0 from cache, 0 failed\. Results in ", clean.LastLine);
 
         // With it: its cell fails with its error, the others run; exit 2 and the count in the last line.
         var all = Run(repo, "--methods", "lda-probe", "--out", repo.Sub("out-all"));
         Assert.True(all.ExitCode == 2, all.ToString());
-        Assert.Matches(@"^2 cells run, 1 from cache, 1 failed\. Results in ", all.LastLine); // taboo is cached from the run above
-        var cells = Results(repo.Sub("out-all")).Cells;
+        Assert.Matches(@"^6 cells run, 3 from cache, 3 failed\. Results in ", all.LastLine); // taboo is cached from the run above
+        var cells = Results(repo.Sub("out-all")).Cells.Where(c => c.Role == CellRole.Method).ToList();
         Assert.Equal(CellStatus.Ok, cells.Single(c => c.Testbed == "taboo").Status);
         Assert.Equal(CellStatus.Ok, cells.Single(c => c.Testbed == "honest-base").Status);
         var failed = cells.Single(c => c.Testbed == "broken");
@@ -116,7 +117,7 @@ public sealed class CliRobustnessTests
 
         var dup = Run(repo, "--testbeds", "taboo", "--methods", "lda-probe", "--out", repo.Sub("out2"));
         Assert.True(dup.ExitCode == 2, dup.ToString());
-        var cell = Assert.Single(Results(repo.Sub("out2")).Cells);
+        var cell = Assert.Single(Results(repo.Sub("out2")).Cells.Where(c => c.Role == CellRole.Method));
         Assert.Equal(CellStatus.Failed, cell.Status);
         Assert.Contains(Path.Combine(repo.TestbedsDir, "taboo") + " ", cell.Error);
         Assert.Contains(Path.Combine(repo.TestbedsDir, "taboo-again"), cell.Error);
@@ -130,7 +131,7 @@ public sealed class CliRobustnessTests
         using var repo = new FakeRepo();
         var dir = repo.Sub("run");
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "results.json"), """{"schema_version": 1, "cells": null}""");
+        File.WriteAllText(Path.Combine(dir, "results.json"), """{"schema_version": 2, "cells": null}""");
         File.WriteAllText(Path.Combine(dir, "samples.jsonl"), "");
         foreach (var verb in new[] { "report", "rescore" })
         {

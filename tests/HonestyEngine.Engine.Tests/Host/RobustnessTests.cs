@@ -18,6 +18,7 @@ public sealed class RobustnessTests(TestPluginsFixture plugins)
 {
     private static RunOptions Options(TempDir dir, params string[] methods) => new()
     {
+        ReferenceRows = false,
         OutputDirectory = dir.Sub("out"), CacheDirectory = dir.Sub("cache"), MethodGlobs = methods, Seed = 7, Parallelism = 2,
     };
 
@@ -228,18 +229,18 @@ public sealed class RobustnessTests(TestPluginsFixture plugins)
 
     public static TheoryData<string, string> BadResults => new()
     {
-        { """{"schema_version":1,"cells":null}""", "cells" },
-        { """{"schema_version":1}""", "cells" },
-        { """{"schema_version":1,"cells":[null]}""", "cells[0]" },
-        { """{"schema_version":1,"cells":[{"method":"m","family":"f","kind":"detector","status":"ok"}]}""", "testbed" },
-        { """{"schema_version":1,"cells":[{"testbed":null,"method":"m","family":"f","kind":"detector","status":"ok"}]}""", "testbed" },
-        { """{"schema_version":1,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"ok","metrics":null}]}""", "metrics" },
-        { """{"schema_version":1,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"ok","metrics":{"auroc":null}}]}""", "auroc" },
-        { """{"schema_version":1,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"ok","parameters":null}]}""", "parameters" },
-        { """{"schema_version":1,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"fine"}]}""", "status" },
-        { """{"schema_version":1,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"ok","parameters":{"a":null}}]}""", "parameters" },
+        { """{"schema_version":2,"cells":null}""", "cells" },
+        { """{"schema_version":2}""", "cells" },
+        { """{"schema_version":2,"cells":[null]}""", "cells[0]" },
+        { """{"schema_version":2,"cells":[{"method":"m","family":"f","kind":"detector","status":"ok"}]}""", "testbed" },
+        { """{"schema_version":2,"cells":[{"testbed":null,"method":"m","family":"f","kind":"detector","status":"ok"}]}""", "testbed" },
+        { """{"schema_version":2,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"ok","metrics":null}]}""", "metrics" },
+        { """{"schema_version":2,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"ok","metrics":{"auroc":null}}]}""", "auroc" },
+        { """{"schema_version":2,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"ok","parameters":null}]}""", "parameters" },
+        { """{"schema_version":2,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"fine"}]}""", "status" },
+        { """{"schema_version":2,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"ok","parameters":{"a":null}}]}""", "parameters" },
         { """[1, 2]""", "results.json" },
-        { """{"schema_version":1,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"ok","anchor":null}]}""", "anchor" },
+        { """{"schema_version":2,"cells":[{"testbed":"t","method":"m","family":"f","kind":"detector","status":"ok","anchor":null}]}""", "anchor" },
     };
 
     [Theory]
