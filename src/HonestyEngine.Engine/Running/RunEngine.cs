@@ -127,7 +127,7 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
         {
             Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             Seed = options.Seed, Profile = options.ProfileName, Device = options.Device, Cells = results,
-        }, samples);
+        }, samples, options.Metrics);
         foreach (var warning in scored.Warnings) _observer.Message(warning);
         var run = scored.Results;
         Directory.CreateDirectory(options.OutputDirectory);
