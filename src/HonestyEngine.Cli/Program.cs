@@ -24,9 +24,25 @@ internal static class Program
         {
             // Format errors (safetensors, tokenizer.json, results files, testbed folders) carry a message that
             // names the file and the problem: show that, not a stack trace. HONESTY_DEBUG=1 shows the trace.
-            Console.Error.WriteLine($"error: {e.Message} ({e.GetType().Name}; set HONESTY_DEBUG=1 for the stack trace)");
+            Console.Error.WriteLine(ErrorLine(e));
             return 1;
         }
+    }
+
+    /// <summary>The one line printed for an unexpected exception: the innermost meaningful exception, so a failing static
+    /// constructor (TypeInitializationException, "The type initializer for ... threw an exception.") or a reflection
+    /// call shows the message that says what went wrong.</summary>
+    internal static string ErrorLine(Exception e)
+    {
+        string? where = null;
+        while (e is System.Reflection.TargetInvocationException or TypeInitializationException or AggregateException { InnerExceptions.Count: 1 }
+               && e.InnerException is not null)
+        {
+            if (e is TypeInitializationException t && where is null) where = $"in the static constructor of {t.TypeName}";
+            e = e.InnerException;
+        }
+        string message = string.Join(" ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return $"error: {message} ({e.GetType().Name}{(where is null ? "" : ", " + where)}; set HONESTY_DEBUG=1 for the stack trace)";
     }
 
     /// <summary>Every <see cref="ICliCommand"/> in this assembly, ordered by verb name.</summary>

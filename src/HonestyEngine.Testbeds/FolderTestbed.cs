@@ -117,6 +117,9 @@ public sealed class FolderTestbed : ITestbed, IDisposable
         return _base = Loader()(baseDir, null);
     }
 
+    /// <summary>Where it comes from, for messages (e.g. a name shared with another testbed).</summary>
+    public override string ToString() => $"folder {Folder}";
+
     private ModelLoader Loader() => _loader ?? throw new InvalidOperationException($"Testbed '{Info.Name}' was opened without a model loader.");
 
     public void Dispose()
@@ -127,7 +130,9 @@ public sealed class FolderTestbed : ITestbed, IDisposable
 }
 
 /// <summary>Every testbed folder under a root (default: the repository's testbeds/). Folders starting with "_"
-/// or "." are the shared base, resources and caches, not testbeds.</summary>
+/// or "." are the shared base, resources and caches, not testbeds. A folder that cannot be opened (no or invalid
+/// testbed.json, missing split files), and two folders whose testbed.json give one name, are returned as
+/// <see cref="BrokenTestbedFolder"/>s: each fails only itself, with its folder and error, and every other testbed runs.</summary>
 public sealed class FolderTestbedSource(string root, ModelLoader? loader) : ITestbedSource
 {
     public string Root { get; } = root;
@@ -136,15 +141,51 @@ public sealed class FolderTestbedSource(string root, ModelLoader? loader) : ITes
     {
         if (!Directory.Exists(Root)) throw new TestbedFormatException($"Testbed root '{Root}' does not exist.");
         var testbeds = new List<ITestbed>();
-        var errors = new List<string>();
         foreach (var dir in Directory.GetDirectories(Root).OrderBy(d => d, StringComparer.Ordinal))
         {
             string name = Path.GetFileName(dir);
             if (name.StartsWith('_') || name.StartsWith('.')) continue;
             try { testbeds.Add(new FolderTestbed(dir, loader)); }
-            catch (TestbedFormatException e) { errors.Add(e.Message); }
+            catch (TestbedFormatException e) { testbeds.Add(new BrokenTestbedFolder(dir, e.Message)); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException or InvalidOperationException)
+            {
+                testbeds.Add(new BrokenTestbedFolder(dir, $"Testbed folder '{Path.GetFullPath(dir)}' cannot be read: {e.Message}"));
+            }
         }
-        if (errors.Count > 0) throw new TestbedFormatException(string.Join(Environment.NewLine, errors));
-        return testbeds;
+        var result = new List<ITestbed>();
+        foreach (var group in testbeds.GroupBy(t => t.Info.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            var same = group.ToList();
+            if (same.Count == 1) { result.Add(same[0]); continue; }
+            var folders = same.Select(t => t is FolderTestbed f ? f.Folder : ((BrokenTestbedFolder)t).Folder).ToList();
+            result.Add(new BrokenTestbedFolder(folders[0],
+                $"Testbed name '{group.Key}' is used by {same.Count} folders: {string.Join(" and ", folders)}; rename one ('name' in its {TestbedSpecLoader.FileName}).", group.Key));
+        }
+        return result;
     }
+}
+
+/// <summary>A testbed folder that cannot be used. It is named after its folder (or the name its folders share), so
+/// `--testbeds` selects it as usual; every question about its contents throws <see cref="TestbedFormatException"/>
+/// with <see cref="Error"/>, which names the folder and what is wrong. The engine fails only this testbed's cells.</summary>
+public sealed class BrokenTestbedFolder : ITestbed
+{
+    public BrokenTestbedFolder(string folder, string error, string? name = null)
+    {
+        Folder = Path.GetFullPath(folder);
+        Error = error;
+        Info = new TestbedInfo(name ?? Path.GetFileName(Folder), "broken", error, "", "", "");
+    }
+
+    public string Folder { get; }
+    public string Error { get; }
+    public TestbedInfo Info { get; }
+    public IReadOnlyList<string> Splits => throw Fail();
+    public bool HasSplit(string split) => throw Fail();
+    public IReadOnlyList<DatasetItem> GetSplit(string split) => throw Fail();
+    public ILabeller Labeller => throw Fail();
+    public IModelHandle OpenModel() => throw Fail();
+    public IModelHandle? OpenBaseModel() => throw Fail();
+    public override string ToString() => $"folder {Folder}";
+    private TestbedFormatException Fail() => new(Error);
 }

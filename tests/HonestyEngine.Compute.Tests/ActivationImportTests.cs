@@ -15,7 +15,7 @@ public class ActivationImportTests
             ? new[] { SafeTensorsEntry.BF16("layer_0", [n, d], l0), SafeTensorsEntry.BF16("layer_5", [n, d], l5) }
             : new[] { SafeTensorsEntry.F32("layer_0", [n, d], l0), SafeTensorsEntry.F32("layer_5", [n, d], l5) };
         SafeTensorsWriter.Write(tensors, entries, new Dictionary<string, string> { ["pooling"] = "mean" });
-        File.WriteAllLines(labels, labelLines ?? Enumerable.Range(0, n).Select(i => $"{{\"id\":\"s{i}\",\"label\":{i % 2},\"split\":\"{(i < 2 ? "train" : "test")}\"}}"));
+        File.WriteAllLines(labels, labelLines ?? Enumerable.Range(0, n).Select(i => $"{{\"id\":\"s{i}\",\"label\":{i % 2},\"split\":\"{(i < 2 ? "train" : "eval")}\"}}"));
         return (tensors, labels);
     }
 
@@ -49,7 +49,7 @@ public class ActivationImportTests
         int n = 40, d = 6;
         var values = Data.Gaussian(n * d, 5, scale: 2f);
         for (int i = 0; i < n; i++) values[i * d] += i % 2 == 0 ? 3 : -3; // column 0 separates the labels
-        var lines = Enumerable.Range(0, n).Select(i => $"{{\"id\":\"s{i}\",\"label\":{1 - i % 2}}}").ToArray();
+        var lines = Enumerable.Range(0, n).Select(i => $"{{\"id\":\"s{i}\",\"label\":{1 - i % 2},\"split\":\"eval\"}}").ToArray();
         var (t, l) = Write(dir, n, d, layer5: values, labelLines: lines, dtype: "BF16");
         using var imp = ImportedActivations.Open(t, l);
         using (var stored = SafeTensorsFile.Open(t))
@@ -90,7 +90,7 @@ public class ActivationImportTests
     public void Row_count_mismatch_with_the_labels_names_both_files()
     {
         using var dir = new TempDir();
-        var (t, l) = Write(dir, labelLines: ["{\"id\":\"a\",\"label\":0}", "{\"id\":\"b\",\"label\":1}"]);
+        var (t, l) = Write(dir, labelLines: ["{\"id\":\"a\",\"label\":0,\"split\":\"eval\"}", "{\"id\":\"b\",\"label\":1,\"split\":\"eval\"}"]);
         var e = Assert.Throws<InvalidDataException>(() => ImportedActivations.Open(t, l));
         Assert.Contains("layer_", e.Message);
         Assert.Contains("[4, 3]", e.Message);
@@ -154,5 +154,61 @@ public class ActivationImportTests
         Assert.DoesNotContain(typeof(ImportedActivations), reached);
         Walk(imp, 0);
         Assert.Contains(typeof(ImportedRow), reached); // the walk does find them where they are
+    }
+
+    // ---- issue 17, item 6: split is one of train, eval, control, on every line ----
+
+    [Theory]
+    [InlineData("\"split\":\"test\"", "'test'")]
+    [InlineData("\"split\":\"Eval\"", "'Eval'")]
+    [InlineData("\"split\":\" eval\"", "' eval'")]
+    [InlineData("\"split\":\"\"", "''")]
+    [InlineData("\"split\":5", "5")]
+    [InlineData("\"split\":null", "null")]
+    public void A_split_other_than_train_eval_or_control_is_named_with_its_line(string split, string shown)
+    {
+        using var dir = new TempDir();
+        var (t, l) = Write(dir, labelLines: ["{\"id\":\"a\",\"label\":0,\"split\":\"eval\"}", "{\"id\":\"b\",\"label\":1," + split + "}",
+            "{\"id\":\"c\",\"label\":1,\"split\":\"eval\"}", "{\"id\":\"d\",\"label\":0,\"split\":\"control\"}"]);
+        var e = Assert.Throws<InvalidDataException>(() => ImportedActivations.Open(t, l));
+        Assert.Contains(l + ":2:", e.Message);
+        Assert.Contains("split", e.Message);
+        Assert.Contains(shown, e.Message);
+    }
+
+    [Fact]
+    public void A_missing_split_is_an_error_not_an_eval_row()
+    {
+        using var dir = new TempDir();
+        var (t, l) = Write(dir, labelLines: ["{\"id\":\"a\",\"label\":0,\"split\":\"eval\"}", "{\"id\":\"b\",\"label\":1,\"split\":\"eval\"}",
+            "{\"id\":\"c\",\"label\":1}", "{\"id\":\"d\",\"label\":0,\"split\":\"control\"}"]);
+        var e = Assert.Throws<InvalidDataException>(() => ImportedActivations.Open(t, l));
+        Assert.Contains(l + ":3:", e.Message);
+        Assert.Contains("missing \"split\"", e.Message);
+    }
+
+    [Fact]
+    public void A_file_without_eval_rows_is_refused()
+    {
+        using var dir = new TempDir();
+        var (t, l) = Write(dir, labelLines: Enumerable.Range(0, 4).Select(i => $"{{\"id\":\"s{i}\",\"label\":{i % 2},\"split\":\"{(i < 2 ? "train" : "control")}\"}}").ToArray());
+        var e = Assert.Throws<InvalidDataException>(() => ImportedActivations.Open(t, l));
+        Assert.Contains(l, e.Message);
+        Assert.Contains("'eval'", e.Message);
+    }
+
+    [Fact]
+    public void Labels_that_are_not_utf8_are_named_with_their_line()
+    {
+        // Found by InputFuzzTests: File.ReadLines replaced the bad byte with U+FFFD and the row loaded with another id.
+        using var dir = new TempDir();
+        var (t, l) = Write(dir);
+        var bytes = File.ReadAllBytes(l);
+        int line3 = Array.IndexOf(bytes, (byte)'\n', Array.IndexOf(bytes, (byte)'\n') + 1) + 1;
+        bytes[line3 + 8] = 0xFF; // inside the id of line 3
+        File.WriteAllBytes(l, bytes);
+        var e = Assert.Throws<InvalidDataException>(() => ImportedActivations.Open(t, l));
+        Assert.Contains(l + ":3:", e.Message);
+        Assert.Contains("UTF-8", e.Message);
     }
 }

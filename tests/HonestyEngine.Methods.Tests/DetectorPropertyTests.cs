@@ -79,7 +79,9 @@ public sealed class DetectorPropertyTests(EngineRuns runs)
             Assert.True(samples.Count(s => s.Split == Splits.Eval) > 0 && samples.Count(s => s.Split == Splits.Control) > 0, cell.Describe());
             Assert.All(samples, s => Assert.True(double.IsFinite(s.Score!.Value)));
             Assert.True(samples.Select(s => s.Score).Distinct().Count() > 1, $"{cell.Describe()}: constant scores");
-            foreach (var metric in MetricNames.ForKind(MetricNames.Detector))
+            // The four metrics every testbed has (within-trigger and counterfactual AUROC need both classes under the
+            // trigger, which taboo's quick sample lacks; flag rates are for honest controls).
+            foreach (var metric in new[] { MetricNames.Auroc, MetricNames.AurocVsControl, MetricNames.RecallAtFpr, MetricNames.BalancedAccuracy })
             {
                 var v = cell.Metrics[metric];
                 Assert.True(v.Value is >= 0 and <= 1 && v.CiLow <= v.Value && v.Value <= v.CiHigh, $"{cell.Describe()}: {metric}");

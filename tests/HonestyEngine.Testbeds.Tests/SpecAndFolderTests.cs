@@ -111,8 +111,9 @@ public class SpecAndFolderTests
     }
 
     [Fact]
-    public void Source_SkipsSharedFolders_AndReportsIncompleteOnes()
+    public void Source_SkipsSharedFolders_AndReportsIncompleteOnesWithoutHidingTheOthers()
     {
+        // Issue 17, item 7: one invalid testbed folder used to make Discover throw, which blocked every run.
         string root = TestWorlds.TempDir();
         string good = Path.Combine(root, "taboo");
         Directory.CreateDirectory(good);
@@ -121,9 +122,40 @@ public class SpecAndFolderTests
         Assert.Single(new FolderTestbedSource(root, null).Discover());
         Directory.CreateDirectory(Path.Combine(root, "half-built"));
         File.WriteAllText(Path.Combine(root, "half-built", "eval.jsonl"), "");
-        var e = Assert.Throws<TestbedFormatException>(() => new FolderTestbedSource(root, null).Discover().ToList());
-        Assert.Contains("half-built", e.Message);
-        Assert.Contains("testbed.json", e.Message);
+        Directory.CreateDirectory(Path.Combine(root, "bad-json"));
+        File.WriteAllText(Path.Combine(root, "bad-json", "testbed.json"), "{\"name\": ");
+        var found = new FolderTestbedSource(root, null).Discover().ToList();
+        Assert.Equal(["bad-json", "half-built", "taboo"], found.Select(t => t.Info.Name));
+        Assert.IsType<FolderTestbed>(found[2]);
+        var broken = Assert.IsType<BrokenTestbedFolder>(found[1]);
+        Assert.Equal(Path.Combine(root, "half-built"), broken.Folder);
+        Assert.Contains("half-built", broken.Error);
+        Assert.Contains("testbed.json", broken.Error);
+        var e = Assert.Throws<TestbedFormatException>(() => found[1].Splits);
+        Assert.Equal(broken.Error, e.Message);
+        Assert.Contains(Path.Combine(root, "bad-json", "testbed.json"), ((BrokenTestbedFolder)found[0]).Error);
+        Assert.Throws<TestbedFormatException>(() => found[0].OpenModel());
+    }
+
+    [Fact]
+    public void Source_FlagsTwoFoldersWithOneTestbedNameNamingBothFolders()
+    {
+        string root = TestWorlds.TempDir();
+        foreach (var folder in new[] { "taboo", "taboo-copy", "renamed" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, folder));
+            foreach (var f in Directory.GetFiles(Path.Combine(Built.Value, "taboo"))) File.Copy(f, Path.Combine(root, folder, Path.GetFileName(f)));
+        }
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "renamed", "testbed.json")))!;
+        spec["name"] = "taboo-renamed";
+        File.WriteAllText(Path.Combine(root, "renamed", "testbed.json"), spec.ToJsonString());
+        var found = new FolderTestbedSource(root, null).Discover().ToList();
+        Assert.Equal(["taboo-renamed", "taboo"], found.Select(t => t.Info.Name));
+        var dup = Assert.IsType<BrokenTestbedFolder>(found[1]);
+        Assert.Contains(Path.Combine(root, "taboo"), dup.Error);
+        Assert.Contains(Path.Combine(root, "taboo-copy"), dup.Error);
+        Assert.Contains("'taboo'", dup.Error);
+        Assert.IsType<FolderTestbed>(found[0]);
     }
 
     [Fact]

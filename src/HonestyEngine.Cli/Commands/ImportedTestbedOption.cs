@@ -23,7 +23,8 @@ internal sealed class ImportedTestbedOption : IDisposable
         {
             data = ImportedActivations.Open(Path.GetFullPath(safetensorsPath), Path.GetFullPath(labelsPath));
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or MethodInputException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or MethodInputException
+                                      or HonestyEngine.Runtime.SafeTensors.SafeTensorsFormatException)
         {
             throw new CliException(e.Message);
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HonestyEngine.Abstractions;
+using HonestyEngine.Engine.Hosting;
 using HonestyEngine.Engine.Plugins;
 using Spectre.Console;
 
@@ -18,13 +19,15 @@ internal sealed class ListCommand : ICliCommand
             var roots = HostComposition.PluginRootsFor(parseResult.GetValue(plugins));
             var host = HostComposition.Create("cpu", HostComposition.CacheRoot(null), _ => { });
             using var catalog = PluginLoader.Load(roots, host);
-            Render(catalog, host.TestbedSources.Concat(catalog.TestbedSources).ToList(), AnsiConsole.Console);
-            return catalog.Failed.Any() ? 1 : 0;
+            bool testbedProblems = Render(catalog, host.TestbedSources.Concat(catalog.TestbedSources).ToList(), AnsiConsole.Console);
+            return catalog.Failed.Any() || testbedProblems ? 1 : 0;
         });
         return command;
     }
 
-    internal static void Render(PluginCatalog catalog, IReadOnlyList<ITestbedSource> testbedSources, IAnsiConsole console)
+    /// <summary>Renders plugins, methods and testbeds; true when some testbed or testbed source is unusable (an invalid
+    /// folder, a name used twice), each listed with its folder and error.</summary>
+    internal static bool Render(PluginCatalog catalog, IReadOnlyList<ITestbedSource> testbedSources, IAnsiConsole console)
     {
         console.MarkupLine($"[bold]Plugins[/] (roots: {Markup.Escape(string.Join(", ", catalog.Roots))})");
         var pluginTable = new Table().AddColumns("plugin", "version", "folder", "status");
@@ -50,18 +53,20 @@ internal sealed class ListCommand : ICliCommand
 
         console.MarkupLine("[bold]Testbeds[/]");
         var testbedTable = new Table().AddColumns("testbed", "version", "splits", "anchor", "lie definition");
-        foreach (var source in testbedSources)
+        var discovery = TestbedDiscovery.Discover(testbedSources);
+        foreach (var error in discovery.SourceErrors)
+            testbedTable.AddRow("[red](source)[/]", "", "", "", $"[red]{Markup.Escape(error)}[/]");
+        foreach (var t in discovery.Testbeds)
         {
-            IEnumerable<ITestbed> found;
-            try { found = source.Discover().ToList(); }
-            catch (Exception e)
-            {
-                testbedTable.AddRow($"[red]{Markup.Escape(source.GetType().Name)}[/]", "", "", "", $"[red]{Markup.Escape(e.Message)}[/]");
-                continue;
-            }
-            foreach (var t in found)
+            if (t is UnavailableTestbed u)
+                testbedTable.AddRow($"[red]{Markup.Escape(t.Info.Name)}[/]", "[red]unavailable[/]", "", "", $"[red]{Markup.Escape(u.Error)}[/]");
+            else
                 testbedTable.AddRow(Markup.Escape(t.Info.Name), Markup.Escape(t.Info.Version), Markup.Escape(string.Join(", ", t.Splits)), Markup.Escape(t.Info.Anchor), Markup.Escape(t.Info.LieDefinition));
         }
         console.Write(testbedTable);
+        // The table wraps long cells at the terminal's width: the errors are printed again whole, one line each, on stderr.
+        foreach (var error in discovery.SourceErrors) Console.Error.WriteLine($"error: testbed source: {error}");
+        foreach (var u in discovery.Unavailable) Console.Error.WriteLine($"error: testbed '{u.Info.Name}' is unavailable: {u.Error}");
+        return discovery.SourceErrors.Count > 0 || discovery.Unavailable.Any();
     }
 }

@@ -4,6 +4,7 @@ using HonestyEngine.Abstractions;
 using HonestyEngine.Engine.Matrix;
 using HonestyEngine.Engine.Plugins;
 using HonestyEngine.Engine.Reporting;
+using HonestyEngine.Engine.Results;
 using HonestyEngine.Engine.Running;
 using HonestyEngine.Runtime.Numerics;
 using Spectre.Console;
@@ -34,6 +35,15 @@ internal sealed class RunCommand : ICliCommand
         foreach (var o in new Option[] { testbeds, methods, quick, seed, output, device, parallel, plugins, cache, budget, samples, import, importLabels, importName }) command.Options.Add(o);
         command.SetAction(parseResult =>
         {
+            try { return Execute(parseResult); }
+            // Every error found before a cell runs (options, selection, import files, --out, plugins, testbed sources)
+            // exits 1; a run whose cells failed exits 2 (see README, Commands: exit codes).
+            catch (CliException e) when (e.ExitCode != ConfigurationError) { throw new CliException(e.Message, ConfigurationError); }
+        });
+        return command;
+
+        int Execute(ParseResult parseResult)
+        {
             int parallelism = parseResult.GetValue(parallel);
             if (parallelism < 1) throw new CliException($"--parallel must be at least 1 (got {parallelism}).");
             if (parseResult.GetValue(budget) < 1) throw new CliException("--time-budget must be at least 1 second.");
@@ -47,11 +57,12 @@ internal sealed class RunCommand : ICliCommand
             using var imported = parseResult.GetValue(import) is { } importPath
                 ? ImportedTestbedOption.Open(importPath, parseResult.GetValue(importLabels), parseResult.GetValue(importName))
                 : null;
-            var testbedGlobs = Glob.Split(parseResult.GetValue(testbeds));
+            var testbedGlobs = Selection(parseResult, testbeds, "--testbeds");
+            var methodGlobs = Selection(parseResult, methods, "--methods");
             var options = new RunOptions
             {
                 TestbedGlobs = imported is not null && testbedGlobs.Count == 0 ? [imported.Testbed.Info.Name] : testbedGlobs,
-                MethodGlobs = Glob.Split(parseResult.GetValue(methods)),
+                MethodGlobs = methodGlobs,
                 Profile = parseResult.GetValue(quick) ? RunProfile.Quick : RunProfile.Full,
                 Seed = parseResult.GetValue(seed),
                 OutputDirectory = outDir,
@@ -68,8 +79,22 @@ internal sealed class RunCommand : ICliCommand
             // depend on scheduling or on which other testbeds are in the run.
             Gemm.Threads = ThreadsPerCell(parallelism);
             return Run(options, HostComposition.PluginRootsFor(parseResult.GetValue(plugins)), imported?.Source);
-        });
-        return command;
+        }
+    }
+
+    /// <summary>Exit code of an error found before any cell ran.</summary>
+    internal const int ConfigurationError = 1;
+    /// <summary>Exit code of a run in which some cell failed (a declared skip is not a failure).</summary>
+    internal const int CellsFailed = 2;
+
+    /// <summary>The globs of --testbeds / --methods. Left out, the option selects everything; given, it must name
+    /// something: <c>--methods ''</c> (a shell variable that was empty, say) is an error, not "run all".</summary>
+    private static IReadOnlyList<string> Selection(ParseResult parseResult, Option<string[]> option, string flag)
+    {
+        var globs = Glob.Split(parseResult.GetValue(option));
+        if (parseResult.GetResult(option) is { Implicit: false } && globs.Count == 0)
+            throw new CliException($"{flag} is empty: it selects nothing. Name the {flag[2..]} to run (names or globs, comma-separated), or leave out {flag} to run all.", ConfigurationError);
+        return globs;
     }
 
     /// <summary>GEMM threads of each cell: the cores divided among the cells that may run at once (at least 1).</summary>
@@ -84,13 +109,14 @@ internal sealed class RunCommand : ICliCommand
         AnsiConsole.MarkupLine($"[grey]plugins: {Markup.Escape(string.Join(", ", pluginRoots))}; compute: {Markup.Escape(host.Compute.Name)}; cache: {Markup.Escape(options.CacheDirectory)}[/]");
 
         RunSummary summary;
+        var warnings = new List<string>();
         try
         {
             if (AnsiConsole.Profile.Capabilities.Interactive)
             {
                 summary = AnsiConsole.Progress()
                     .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-                    .Start(ctx => new RunEngine(host, new RunProgress(ctx)).Run(catalog, options));
+                    .Start(ctx => new RunEngine(host, new RunProgress(ctx, warnings)).Run(catalog, options));
             }
             else
             {
@@ -99,11 +125,15 @@ internal sealed class RunCommand : ICliCommand
         }
         catch (RunConfigurationException e)
         {
-            throw new CliException(e.Message);
+            throw new CliException(e.Message, ConfigurationError);
         }
+        foreach (var w in warnings) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(w)}[/]");
 
         ConsoleSummary.Render(summary.Results, AnsiConsole.Console); // lists failed cells with their errors
-        AnsiConsole.MarkupLine($"{summary.ExecutedCells} cells run, {summary.CachedCells} from cache. Results in [bold]{Markup.Escape(summary.OutputDirectory)}[/]");
-        return 0;
+        int failed = summary.Results.Cells.Count(c => c.Status == CellStatus.Failed);
+        // Plain text, never wrapped: scripts read the failed count from this last line.
+        Console.Out.Flush();
+        Console.WriteLine($"{summary.ExecutedCells} cells run, {summary.CachedCells} from cache, {failed} failed. Results in {summary.OutputDirectory}");
+        return failed == 0 ? 0 : CellsFailed;
     }
 }

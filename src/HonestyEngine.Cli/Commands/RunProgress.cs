@@ -5,8 +5,8 @@ using Spectre.Console;
 namespace HonestyEngine.Cli.Commands;
 
 /// <summary>Live Spectre.Console progress for `honesty run`: one bar for the whole matrix and one per testbed,
-/// whose description shows the cell running now.</summary>
-internal sealed class RunProgress(ProgressContext context) : IRunObserver
+/// whose description shows the cell running now. Warnings are collected into the given list, printed after the bars.</summary>
+internal sealed class RunProgress(ProgressContext context, List<string> warnings) : IRunObserver
 {
     private readonly Lock _gate = new();
     private ProgressTask? _all;
@@ -38,5 +38,10 @@ internal sealed class RunProgress(ProgressContext context) : IRunObserver
         }
     }
 
-    public void Message(string line) { }
+    /// <summary>Warnings (e.g. an unavailable testbed left out of the run) are kept for after the live display; other
+    /// messages (model runs starting) only matter in the plain-text log.</summary>
+    public void Message(string line)
+    {
+        if (line.StartsWith("warning:", StringComparison.Ordinal)) lock (_gate) warnings.Add(line);
+    }
 }

@@ -55,14 +55,21 @@ internal sealed class TestbedsCommand : ICliCommand
         {
             string dir = ResolveRoot(parse.GetValue(root));
             var loader = Loader;
-            List<ITestbed> testbeds;
-            try { testbeds = new FolderTestbedSource(dir, loader).Discover().Where(t => parse.GetValue(verifyOnly) is not string o || t.Info.Name == o).ToList(); }
+            List<ITestbed> all;
+            try { all = new FolderTestbedSource(dir, loader).Discover().ToList(); }
             catch (TestbedFormatException e) { throw new CliException(e.Message, 1); }
-            if (testbeds.Count == 0) throw new CliException($"No testbeds to verify under {dir}.", 1);
+            string? only = parse.GetValue(verifyOnly);
+            var testbeds = all.Where(t => only is null || t.Info.Name == only).ToList();
+            // A broken folder fails only itself: verified (and failed) when selected, else reported and left out.
+            foreach (var broken in all.OfType<BrokenTestbedFolder>().Where(b => !testbeds.Contains(b)))
+                Console.Error.WriteLine($"warning: testbed folder {broken.Folder} is not verified: {broken.Error}");
+            if (testbeds.Count == 0)
+                throw new CliException(only is null ? $"No testbeds to verify under {dir}." : $"No testbed named '{only}' under {dir} (found: {string.Join(", ", all.Select(t => t.Info.Name))}).", 1);
             var verifier = new TestbedVerifier();
             var results = new List<TestbedVerification>();
             foreach (var t in testbeds)
             {
+                if (t is BrokenTestbedFolder b) { results.Add(new TestbedVerification(t.Info.Name, [], [b.Error])); continue; }
                 try { results.Add(verifier.Verify(t, ((FolderTestbed)t).Spec)); }
                 catch (Exception e) when (e is TestbedFormatException or MethodInputException or IOException or FormatException) { results.Add(new TestbedVerification(t.Info.Name, [], [e.Message])); }
             }
@@ -76,15 +83,24 @@ internal sealed class TestbedsCommand : ICliCommand
         list.SetAction(parse =>
         {
             string dir = ResolveRoot(parse.GetValue(root));
+            // What is in the folder: each built testbed, or the error that makes its folder unusable.
+            List<ITestbed> found = Directory.Exists(dir) ? new FolderTestbedSource(dir, null).Discover().ToList() : [];
+            var broken = found.OfType<BrokenTestbedFolder>().ToList();
             var table = new Table().AddColumns("testbed", "implant", "adversarial", "built");
+            var world = HonestyEngine.Testbeds.World.GeneratedWorld.Generate(1, HonestyEngine.Testbeds.World.WorldProfile.Mini);
             foreach (var r in TestbedCatalog.All())
             {
-                bool built = File.Exists(Path.Combine(dir, r.Name, TestbedSpecLoader.FileName));
-                var spec = r.Spec(HonestyEngine.Testbeds.World.GeneratedWorld.Generate(1, HonestyEngine.Testbeds.World.WorldProfile.Mini));
-                table.AddRow(r.Name, spec.Implant, spec.Adversarial, built ? "yes" : "no");
+                var spec = r.Spec(world);
+                var folder = Path.Combine(dir, r.Name);
+                string built = broken.Any(b => b.Folder == folder || b.Info.Name == r.Name) ? "[red]invalid[/]"
+                    : found.Any(t => t.Info.Name == r.Name) ? "yes" : "no";
+                table.AddRow(r.Name, spec.Implant, spec.Adversarial, built);
             }
+            foreach (var t in found.Where(t => t is not BrokenTestbedFolder && !TestbedCatalog.All().Any(r => r.Name == t.Info.Name)))
+                table.AddRow(Markup.Escape(t.Info.Name), "", "", "yes (not in the catalog)");
             AnsiConsole.Write(table);
-            return 0;
+            foreach (var b in broken) Console.Error.WriteLine($"error: testbed folder {b.Folder} is invalid: {b.Error}");
+            return broken.Count > 0 ? 1 : 0;
         });
 
         command.Subcommands.Add(build);

@@ -14,7 +14,8 @@ public sealed record ImportedRow(string Id, int? Label, string Split);
 /// BF16), where <c>layer_{i}</c> is the output of decoder layer i, i.e. TransformerLens
 /// <c>blocks.{i}.hook_resid_post</c> = Hugging Face <c>output_hidden_states[i + 1]</c>, already pooled per
 /// transcript; optional <c>__metadata__</c> {"pooling": "last"|"mean", "model": ...};</item>
-/// <item>a labels JSONL file with N lines, line r describing row r: <c>{"id": "...", "label": 0|1|null, "split": "..."}</c>.</item>
+/// <item>a labels JSONL file with N lines, line r describing row r: <c>{"id": "...", "label": 0|1|null, "split": "train"|"eval"|"control"}</c>
+/// (the split is required, exactly one of those three, and some row must be "eval").</item>
 /// </list>
 /// The file is memory-mapped; layers are converted to float32 on demand and checked for NaN/Inf.</summary>
 public sealed class ImportedActivations : IDisposable
@@ -65,6 +66,8 @@ public sealed class ImportedActivations : IDisposable
             }
             if (layers.Count == 0)
                 throw new InvalidDataException($"{file.Path}: no layer_{{i}} tensors (found: {string.Join(", ", file.Tensors.Keys.Take(10))}).");
+            if (!rows.Any(r => r.Split == Splits.Eval))
+                throw new InvalidDataException($"{labelsPath}: no row has split 'eval', so nothing would be scored ({rows.Count(r => r.Split == "train")} train, {rows.Count(r => r.Split == Splits.Control)} control rows).");
             return new ImportedActivations(file, System.IO.Path.GetFullPath(labelsPath), layers, rows, dim);
         }
         catch
@@ -88,13 +91,45 @@ public sealed class ImportedActivations : IDisposable
 
     public void Dispose() => _layers.Dispose();
 
+    /// <summary>The splits a labels line may name: the rows probes train on, the rows scored, the rows that calibrate
+    /// thresholds. Anything else (a "test" split, "Eval") would be dropped or scored as something it is not.</summary>
+    public static readonly IReadOnlyList<string> ValidSplits = ["train", Splits.Eval, Splits.Control];
+    private static string SplitList => string.Join(", ", ValidSplits.Select(v => $"\"{v}\""));
+
+    /// <summary>The file's lines (split as File.ReadLines does), refusing bytes that are not UTF-8 with the line they
+    /// are on: File.ReadLines would replace them with U+FFFD and the row would load with another id.</summary>
+    private static IEnumerable<string> StrictLines(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        var strict = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
+        string text;
+        try { text = strict.GetString(bytes, start, bytes.Length - start); }
+        catch (System.Text.DecoderFallbackException)
+        {
+            int line = 1;
+            for (int i = start; i < bytes.Length; i++)
+            {
+                if (bytes[i] == (byte)'\n') { line++; continue; }
+                int end = Array.IndexOf(bytes, (byte)'\n', i);
+                if (end < 0) end = bytes.Length;
+                try { strict.GetString(bytes, i, end - i); }
+                catch (System.Text.DecoderFallbackException) { break; }
+                i = end - 1;
+            }
+            throw new InvalidDataException($"{path}:{line}: not valid UTF-8.");
+        }
+        using var reader = new StringReader(text);
+        for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine()) yield return line;
+    }
+
     private static List<ImportedRow> ReadLabels(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: labels file not found.", path);
         var rows = new List<ImportedRow>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in StrictLines(path))
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -112,7 +147,10 @@ public sealed class ImportedActivations : IDisposable
                     throw new InvalidDataException($"{path}:{lineNo}: label must be 0, 1 or null, got {l.GetRawText()}.");
                 label = v;
             }
-            string split = e.TryGetProperty("split", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : Splits.Eval;
+            if (!e.TryGetProperty("split", out var s))
+                throw new InvalidDataException($"{path}:{lineNo}: missing \"split\" (one of {SplitList}).");
+            string split = s.ValueKind == JsonValueKind.String && ValidSplits.Contains(s.GetString()!) ? s.GetString()!
+                : throw new InvalidDataException($"{path}:{lineNo}: split {(s.ValueKind == JsonValueKind.String ? $"'{s.GetString()}'" : s.GetRawText())} is not one of {SplitList} (exact, lower case).");
             rows.Add(new ImportedRow(id, label, split));
         }
         if (rows.Count == 0) throw new InvalidDataException($"{path}: no rows.");

@@ -19,7 +19,7 @@ internal static class ActivationSetIO
         int rowsPerShard = (int)Math.Clamp(maxShardBytes / (4L * dim), 1, int.MaxValue);
         string parent = Path.GetDirectoryName(Path.GetFullPath(directory))!;
         Directory.CreateDirectory(parent);
-        string temp = Path.Combine(parent, $".{Path.GetFileName(directory)}.{Guid.NewGuid():N}.tmp");
+        string temp = SafeTensorsWriter.TempPathFor(directory);
         Directory.CreateDirectory(temp);
         try
         {

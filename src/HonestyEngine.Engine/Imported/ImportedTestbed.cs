@@ -21,6 +21,9 @@ public sealed class ImportedTestbed : ITestbed, ITestbedServices
     /// <summary>The split whose rows replace the instructed pairs the probes train on.</summary>
     public const string TrainSplit = "train";
 
+    /// <summary>The splits a row may have: train, eval, control.</summary>
+    public static readonly IReadOnlyList<string> ValidSplits = [TrainSplit, Abstractions.Splits.Eval, Abstractions.Splits.Control];
+
     private readonly Dictionary<string, List<DatasetItem>> _splits;
     private readonly ImportedModel _model;
     private readonly string _source;
@@ -36,6 +39,12 @@ public sealed class ImportedTestbed : ITestbed, ITestbedServices
         IReadOnlyList<int> layers, int dim, string? pooling, IActivationProvider activations)
     {
         if (layers.Count == 0) throw new ArgumentException($"{safetensorsPath}: no layer_{{i}} tensors to import.", nameof(layers));
+        // Only the three splits the engine knows: a row of any other split would be dropped silently (or, with every eval
+        // row renamed "test", every metric would be n/a and the run would still look fine).
+        if (rows.FirstOrDefault(r => !ValidSplits.Contains(r.Split)) is { } bad)
+            throw new ArgumentException($"{labelsPath}: row '{bad.Id}' has split '{bad.Split}', not one of {string.Join(", ", ValidSplits.Select(v => $"'{v}'"))} (exact, lower case).", nameof(rows));
+        if (!rows.Any(r => r.Split == Abstractions.Splits.Eval))
+            throw new ArgumentException($"{labelsPath}: no row has split 'eval', so nothing would be scored.", nameof(rows));
         _source = $"{safetensorsPath} with labels {labelsPath}";
         Activations = activations;
         _splits = rows.GroupBy(r => r.Split, StringComparer.Ordinal)
@@ -56,6 +65,8 @@ public sealed class ImportedTestbed : ITestbed, ITestbedServices
 
     public TestbedInfo Info { get; }
     public IActivationProvider Activations { get; }
+    /// <summary>Names the files (for messages such as a name clash with another testbed).</summary>
+    public override string ToString() => $"imported activations {_source}";
     public IReadOnlyList<string> Splits => _splits.Keys.Order(StringComparer.Ordinal).ToList();
     public bool HasSplit(string split) => _splits.ContainsKey(split);
 

@@ -117,7 +117,9 @@ public static class PluginLoader
         }
         catch (Exception e)
         {
-            var inner = e is TargetInvocationException { InnerException: { } ie } ? ie : e;
+            // Reflection and a failing static constructor wrap the exception that says what is wrong.
+            var inner = e;
+            while (inner is TargetInvocationException or TypeInitializationException && inner.InnerException is not null) inner = inner.InnerException;
             info.Error ??= $"Plugin '{info.Name}' ({main}) failed to load: {inner.GetType().Name}: {inner.Message}";
             info.Methods.Clear();
             context?.Unload();

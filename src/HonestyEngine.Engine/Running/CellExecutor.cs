@@ -63,7 +63,7 @@ internal sealed class CellExecutor(HostServices host, RunOptions options, IReadO
     /// <summary>A one-line error for results.json; the full stack trace stays in the cell's log.</summary>
     internal static string Describe(Exception e)
     {
-        while (e is System.Reflection.TargetInvocationException or AggregateException && e.InnerException is not null) e = e.InnerException;
+        while (e is System.Reflection.TargetInvocationException or AggregateException or TypeInitializationException && e.InnerException is not null) e = e.InnerException;
         return e switch
         {
             TimeBudget.ExceededException => e.Message,

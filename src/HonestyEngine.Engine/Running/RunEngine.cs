@@ -26,17 +26,32 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
 
     public RunSummary Run(IReadOnlyList<MethodDescriptor> methods, IReadOnlyList<ITestbedSource> pluginTestbedSources, RunOptions options, CancellationToken cancel = default)
     {
-        var testbeds = DiscoverTestbeds(host.TestbedSources.Concat(pluginTestbedSources));
+        var discovery = TestbedDiscovery.Discover(host.TestbedSources.Concat(pluginTestbedSources));
+        if (discovery.SourceErrors.Count > 0) throw new RunConfigurationException(string.Join(" ", discovery.SourceErrors));
+        var testbeds = discovery.Testbeds;
         if (methods.Count == 0)
             throw new RunConfigurationException("No methods are available: no plugin with methods was found (see `honesty list`).");
         if (testbeds.Count == 0)
             throw new RunConfigurationException("No testbeds are available: no testbed source provided any testbed (see `honesty list`).");
         var cells = RunMatrix.Build(testbeds, methods, options.TestbedGlobs, options.MethodGlobs, options.Profile,
             options.ReferenceRows ? ReferenceRowCells.Descriptors : null);
+        // Everything that can be checked before running is checked before running: a bad --out must not wait for
+        // the last cell to fail.
+        PrepareOutputDirectory(options.OutputDirectory);
+
+        // A broken testbed fails only its own cells (below); one the selection leaves out is still reported.
+        var selected = cells.Select(c => c.Testbed).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var u in discovery.Unavailable)
+            if (!selected.Contains(u)) _observer.Message($"warning: testbed '{u.Info.Name}' is unavailable (not selected in this run): {u.Error}");
+        var available = testbeds.Where(t => t is not UnavailableTestbed).ToList();
+
+        // Temp files of killed runs (ours: .{name}.{pid}.{guid}.tmp whose process is gone) in the folders this run writes.
+        AtomicFile.RemoveStaleTemps(options.OutputDirectory);
+        AtomicFile.RemoveStaleTemps(options.CacheDirectory);
 
         var cache = new CellCache(options.CacheDirectory);
-        var executor = new CellExecutor(host, options, testbeds);
-        string runTestbedsKey = RunTestbedList.KeyOf(testbeds);
+        var executor = new CellExecutor(host, options, available);
+        string runTestbedsKey = RunTestbedList.KeyOf(available);
         var lanes = cells.GroupBy(c => c.TestbedName).Select(g => new TestbedLane(g.First().Testbed, g.ToList(), options, _observer)).ToList();
 
         // Decide what is cached before running anything, so progress shows the real amount of work.
@@ -112,7 +127,7 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
         {
             Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             Seed = options.Seed, Profile = options.ProfileName, Device = options.Device, Cells = results,
-        }, samples);
+        }, samples, options.Metrics);
         foreach (var warning in scored.Warnings) _observer.Message(warning);
         var run = scored.Results;
         Directory.CreateDirectory(options.OutputDirectory);
@@ -122,41 +137,51 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
         return new RunSummary(run, samples, options.OutputDirectory, executed, cached);
     }
 
-    /// <summary>logs/&lt;testbed&gt;/&lt;method&gt;.log for every cell that logged something (failed cells carry their stack trace there).</summary>
+    /// <summary>logs/&lt;testbed&gt;/&lt;method&gt;.log for every cell that logged something (failed cells carry their stack
+    /// trace there). The folder holds this run's logs only: it is written whole under a temp name and swapped in, so a
+    /// reused --out loses the previous run's logs and a kill leaves either the old folder or the new one.</summary>
     private static void WriteLogs(IReadOnlyList<MatrixCell> cells, ConcurrentDictionary<MatrixCell, (CellCache.CellFile File, bool Cached)> done, string outDir)
     {
-        foreach (var cell in cells)
+        var logs = Path.Combine(outDir, "logs");
+        bool any = false;
+        AtomicFile.ReplaceDirectory(logs, temp =>
         {
-            var file = done[cell].File;
-            if (file.Log.Count == 0) continue;
-            var path = Path.Combine(outDir, "logs", CachePaths.Safe(cell.TestbedName), CachePaths.Safe(cell.Variant.DisplayName) + ".log");
-            AtomicFile.WriteAllText(path, string.Join("\n", file.Log) + "\n");
-        }
+            foreach (var cell in cells)
+            {
+                var file = done[cell].File;
+                if (file.Log.Count == 0) continue;
+                var path = Path.Combine(temp, CachePaths.Safe(cell.TestbedName), CachePaths.Safe(cell.Variant.DisplayName) + ".log");
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, string.Join("\n", file.Log) + "\n");
+                any = true;
+            }
+        });
+        if (!any) Directory.Delete(logs);
     }
 
-    private static List<ITestbed> DiscoverTestbeds(IEnumerable<ITestbedSource> sources)
+    /// <summary>Creates the output folder and checks that it can be written, naming the path that is in the way.</summary>
+    private static void PrepareOutputDirectory(string outputDirectory)
     {
-        var testbeds = new List<ITestbed>();
-        var names = new Dictionary<string, ITestbedSource>(StringComparer.OrdinalIgnoreCase);
-        foreach (var source in sources)
+        var full = Path.GetFullPath(outputDirectory);
+        for (var d = full; !string.IsNullOrEmpty(d); d = Path.GetDirectoryName(d))
         {
-            List<ITestbed> found;
-            try
-            {
-                found = source.Discover().ToList();
-            }
-            catch (Exception e)
-            {
-                throw new RunConfigurationException($"Testbed source {source.GetType().FullName} failed: {e.Message}");
-            }
-            foreach (var t in found)
-            {
-                if (!names.TryAdd(t.Info.Name, source))
-                    throw new RunConfigurationException($"Two testbeds are named '{t.Info.Name}' (from {names[t.Info.Name].GetType().FullName} and {source.GetType().FullName}).");
-                testbeds.Add(t);
-            }
+            if (File.Exists(d))
+                throw new RunConfigurationException(d == full
+                    ? $"Output folder {full} is an existing file; --out must name a folder (new or from an earlier run)."
+                    : $"Output folder {full} cannot be created: {d} is a file.");
+            if (Directory.Exists(d)) break;
         }
-        return testbeds;
+        try
+        {
+            Directory.CreateDirectory(full);
+            var probe = AtomicFile.TempPathFor(Path.Combine(full, "write-check"));
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunConfigurationException($"Output folder {full} cannot be written: {e.Message}");
+        }
     }
 
     /// <summary>The cells of one testbed plus its lazily computed fingerprint and model run (shared by its cells).</summary>
@@ -168,7 +193,9 @@ public sealed class RunEngine(HostServices host, IRunObserver? observer = null)
         {
             Testbed = testbed;
             Cells = cells;
-            try
+            if (testbed is UnavailableTestbed unavailable)
+                FingerprintError = $"testbed '{testbed.Info.Name}' is unavailable: {unavailable.Error}";
+            else try
             {
                 Fingerprint = TestbedFingerprint.Of(testbed, options);
             }

@@ -30,6 +30,10 @@ public sealed record RunOptions
     /// question) to every kind the selection has. Off only in tests that count cells of their own methods.</summary>
     public bool ReferenceRows { get; init; } = true;
 
+    /// <summary>Settings of the metrics (bootstrap resamples, control FPR, the minimum per class). The defaults are the
+    /// report's; `honesty rescore` uses them too.</summary>
+    public Metrics.MetricOptions Metrics { get; init; } = Engine.Metrics.MetricOptions.Default;
+
     public int EffectiveSamplesPerItem => SamplesPerItem ?? (Profile == RunProfile.Quick ? 1 : 4);
     public string ProfileName => Profile == RunProfile.Quick ? "quick" : "full";
 }

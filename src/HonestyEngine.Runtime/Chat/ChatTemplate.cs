@@ -57,7 +57,7 @@ public sealed class ChatTemplate
         if (File.Exists(configPath))
         {
             JsonDocument doc;
-            try { doc = JsonDocument.Parse(File.ReadAllText(configPath)); }
+            try { doc = JsonDocument.Parse(Text.StrictUtf8.ReadAllBytes(configPath, problem => new ChatTemplateException($"{configPath}: {problem}"))); }
             catch (JsonException e) { throw new ChatTemplateException($"{configPath}: not valid JSON: {e.Message}", inner: e); }
             using (doc)
             {
@@ -85,7 +85,7 @@ public sealed class ChatTemplate
         }
         if (File.Exists(jinjaPath))
         {
-            template = File.ReadAllText(jinjaPath);
+            template = Text.StrictUtf8.ReadAllText(jinjaPath, problem => new ChatTemplateException($"{jinjaPath}: {problem}"));
             source = jinjaPath;
         }
         if (template is null)

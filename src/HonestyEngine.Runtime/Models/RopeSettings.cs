@@ -9,13 +9,15 @@ public sealed record RopeSettings(string RopeType, double Theta, int RotaryDim, 
     public static RopeSettings Create(string source, string ropeType, double theta, int rotaryDim, IReadOnlyDictionary<string, double> parameters)
     {
         if (rotaryDim <= 0 || rotaryDim % 2 != 0) throw new ModelConfigException($"{source}: rotary dimension {rotaryDim} must be a positive even number.");
-        if (!(theta > 0)) throw new ModelConfigException($"{source}: rope_theta must be positive (got {theta}).");
+        if (!(theta > 0) || !float.IsFinite((float)theta)) throw new ModelConfigException($"{source}: rope_theta must be a positive finite number (got {theta}).");
         // _compute_default_rope_parameters: 1 / base ** (arange(0, dim, 2).float() / dim), in float32.
         var inv = new float[rotaryDim / 2];
         for (int i = 0; i < inv.Length; i++)
             inv[i] = 1f / MathF.Pow((float)theta, (float)(2 * i) / rotaryDim);
-        double Need(string key) => parameters.TryGetValue(key, out var v) ? v
-            : throw new ModelConfigException($"{source}: rope_type '{ropeType}' needs '{key}'.");
+        double Need(string key) => !parameters.TryGetValue(key, out var v)
+            ? throw new ModelConfigException($"{source}: rope_type '{ropeType}' needs '{key}'.")
+            : v > 0 && double.IsFinite(v) && float.IsFinite((float)v) ? v
+            : throw new ModelConfigException($"{source}: '{key}' must be a positive finite number (got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         switch (ropeType)
         {
             case "default":
@@ -33,6 +35,8 @@ public sealed record RopeSettings(string RopeType, double Theta, int RotaryDim, 
                     float factor = (float)Need("factor");
                     float low = (float)Need("low_freq_factor"), high = (float)Need("high_freq_factor");
                     float oldContext = (float)Need("original_max_position_embeddings");
+                    if (!(high > low))
+                        throw new ModelConfigException($"{source}: 'high_freq_factor' ({high}) must be greater than 'low_freq_factor' ({low}).");
                     float lowWavelen = oldContext / low, highWavelen = oldContext / high;
                     for (int i = 0; i < inv.Length; i++)
                     {

@@ -3,8 +3,8 @@ using HonestyEngine.Abstractions;
 
 namespace HonestyEngine.Runtime.SafeTensors;
 
-/// <summary>The weights of a Hugging Face checkpoint folder: either one <c>model.safetensors</c> or shards listed
-/// by <c>model.safetensors.index.json</c>. Every tensor is looked up by name across shards; the index is checked
+/// <summary>The weights of a Hugging Face checkpoint folder: either one <c>model.safetensors</c> or (when there is no
+/// such file, as in transformers) shards listed by <c>model.safetensors.index.json</c>. Every tensor is looked up by name across shards; the index is checked
 /// against the shards (missing shard files and tensors absent from their shard are named).</summary>
 public sealed class SafeTensorsCheckpoint : IDisposable
 {
@@ -26,15 +26,17 @@ public sealed class SafeTensorsCheckpoint : IDisposable
         Directory = directory; _files = files; _byTensor = byTensor;
     }
 
-    /// <summary>Opens the weights of a model folder (sharded if an index exists, else model.safetensors).</summary>
+    /// <summary>Opens the weights of a model folder: model.safetensors when it exists, else the shards of
+    /// model.safetensors.index.json. The order is transformers' (<c>_get_resolved_checkpoint_files</c> looks for the
+    /// single file first), so a folder holding both loads the same weights here as there.</summary>
     public static SafeTensorsCheckpoint Open(string directory)
     {
         directory = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: model folder not found.");
-        var index = Path.Combine(directory, IndexFileName);
-        if (File.Exists(index)) return OpenSharded(directory, index);
         var single = Path.Combine(directory, SingleFileName);
         if (File.Exists(single)) return OpenFiles(directory, [single]);
+        var index = Path.Combine(directory, IndexFileName);
+        if (File.Exists(index)) return OpenSharded(directory, index);
         throw new FileNotFoundException($"{directory}: no {SingleFileName} or {IndexFileName} in the model folder.", single);
     }
 
@@ -67,8 +69,8 @@ public sealed class SafeTensorsCheckpoint : IDisposable
         Dictionary<string, string> weightMap;
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(indexPath));
-            if (!doc.RootElement.TryGetProperty("weight_map", out var wm) || wm.ValueKind != JsonValueKind.Object)
+            using var doc = JsonDocument.Parse(Text.StrictUtf8.ReadAllBytes(indexPath, problem => new SafeTensorsFormatException(indexPath, null, problem + ".")));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("weight_map", out var wm) || wm.ValueKind != JsonValueKind.Object)
                 throw new SafeTensorsFormatException(indexPath, null, "has no 'weight_map' object.");
             weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var p in wm.EnumerateObject())

@@ -100,7 +100,8 @@ internal static class SafeTensorsHeader
         }
         if (!e.TryGetProperty("data_offsets", out var offEl) || offEl.ValueKind != JsonValueKind.Array || offEl.GetArrayLength() != 2)
             throw new SafeTensorsFormatException(path, name, "missing field 'data_offsets' [begin, end].");
-        if (!offEl[0].TryGetInt64(out long begin) || !offEl[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+        if (offEl[0].ValueKind != JsonValueKind.Number || offEl[1].ValueKind != JsonValueKind.Number
+            || !offEl[0].TryGetInt64(out long begin) || !offEl[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw new SafeTensorsFormatException(path, name, $"data_offsets {offEl.GetRawText()} are not two integers 0 <= begin <= end.");
         if (end > dataLength)
             throw new SafeTensorsFormatException(path, name,

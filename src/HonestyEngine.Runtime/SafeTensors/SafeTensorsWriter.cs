@@ -22,7 +22,7 @@ public static class SafeTensorsWriter
         path = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var temp = TempPathFor(path);
         try
         {
             using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
@@ -41,6 +41,15 @@ public static class SafeTensorsWriter
             try { File.Delete(temp); } catch (IOException) { }
             throw;
         }
+    }
+
+    /// <summary>A temporary name next to <paramref name="path"/> (same folder, so the final move is a rename):
+    /// <c>.{name}.{pid}.{guid}.tmp</c>. The engine's run start removes such files and folders whose process is gone
+    /// (HonestyEngine.Engine.IO.AtomicFile uses the same pattern), so a killed writer leaves nothing behind for long.</summary>
+    public static string TempPathFor(string path)
+    {
+        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
     }
 
     /// <summary>Convenience form: (name, dtype, shape, data) tuples; see <see cref="SafeTensorsEntry.From"/> for the

@@ -61,14 +61,14 @@ public sealed class HfTokenizer : ITokenizer
         if (!Directory.Exists(dir)) throw new TokenizerFormatException($"{dir}: tokenizer folder does not exist");
         string path = Path.Combine(dir, "tokenizer.json");
         if (!File.Exists(path)) throw new TokenizerFormatException($"{path}: file not found (a Hugging Face tokenizer folder needs tokenizer.json)");
-        var tokenizer = FromJson(File.ReadAllText(path), path);
+        var tokenizer = FromJson(ReadText(path), path);
 
         var specials = new Dictionary<string, string>(StringComparer.Ordinal);
         var stops = new List<int>();
         string configPath = Path.Combine(dir, "tokenizer_config.json");
         if (File.Exists(configPath))
         {
-            using var config = ParseDocument(File.ReadAllText(configPath), configPath);
+            using var config = ParseDocument(ReadText(configPath), configPath);
             var root = new JsonFields(config.RootElement, configPath, "$");
             if (root.Element.ValueKind != JsonValueKind.Object) throw root.Error("expected a JSON object");
             foreach (var name in (string[])["bos_token", "eos_token", "pad_token", "unk_token", "sep_token", "cls_token", "mask_token"])
@@ -92,7 +92,7 @@ public sealed class HfTokenizer : ITokenizer
         string generationPath = Path.Combine(dir, "generation_config.json");
         if (File.Exists(generationPath))
         {
-            using var gen = ParseDocument(File.ReadAllText(generationPath), generationPath);
+            using var gen = ParseDocument(ReadText(generationPath), generationPath);
             var root = new JsonFields(gen.RootElement, generationPath, "$");
             if (root.TryChild("eos_token_id", out var eosIds))
             {
@@ -128,6 +128,10 @@ public sealed class HfTokenizer : ITokenizer
             }
         return new HfTokenizer(sourceName, normalizer, preTokenizer, model, postProcessor, decoder, new AddedVocabulary(addedTokens, normalizer));
     }
+
+    /// <summary>The file as text, refusing bytes that are not UTF-8 (which File.ReadAllText would silently replace).</summary>
+    private static string ReadText(string path) =>
+        Text.StrictUtf8.ReadAllText(path, problem => new TokenizerFormatException($"{path}: {problem}"));
 
     private static JsonDocument ParseDocument(string json, string sourceName)
     {

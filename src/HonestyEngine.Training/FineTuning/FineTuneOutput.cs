@@ -1,3 +1,4 @@
+using HonestyEngine.Runtime.SafeTensors;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -52,7 +53,7 @@ public static class FineTuneOutput
     {
         string full = Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        string temp = SafeTensorsWriter.TempPathFor(full);
         Directory.CreateDirectory(temp);
         return temp;
     }

@@ -1,3 +1,4 @@
+using HonestyEngine.Runtime.SafeTensors;
 using System.Security.Cryptography;
 using HonestyEngine.Abstractions;
 using HonestyEngine.Training.IO;
@@ -24,7 +25,7 @@ public static class FrozenBase
         if (File.Exists(Path.Combine(dir, CompleteMarker))) return dir;
 
         var model = LoadMerged(basePath, info.AdapterPath);
-        string temp = dir + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        string temp = SafeTensorsWriter.TempPathFor(dir);
         HfCheckpoint.Save(model, temp);
         CopyModelSideFiles(basePath, temp);
         File.WriteAllText(Path.Combine(temp, CompleteMarker), $"base: {basePath}\nadapter: {info.AdapterPath}\n");

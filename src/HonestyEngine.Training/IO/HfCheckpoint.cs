@@ -59,7 +59,7 @@ public static class HfCheckpoint
 
     internal static void WriteAtomically(string path, string text)
     {
-        var temp = path + ".tmp";
+        var temp = SafeTensorsWriter.TempPathFor(path);
         File.WriteAllText(temp, text);
         File.Move(temp, path, overwrite: true);
     }

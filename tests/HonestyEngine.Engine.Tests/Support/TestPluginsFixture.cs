@@ -17,7 +17,7 @@ public sealed class TestPluginsFixture : IDisposable
         if (code != 0) throw new InvalidOperationException($"Building the test plugins failed (exit {code}):\n{output}");
     }
 
-    /// <summary>Folder holding one subfolder per built plugin (HonestProbes, LegacyJsonPlugin, FaultyPlugins, FutureContractPlugin, GroundTruthSpy).</summary>
+    /// <summary>Folder holding one subfolder per built plugin (HonestProbes, LegacyJsonPlugin, FaultyPlugins, FutureContractPlugin, GroundTruthSpy, StaticInitPlugin).</summary>
     public string BuiltRoot { get; }
 
     /// <summary>A fresh plugins root with copies of the named plugin folders.</summary>

@@ -46,10 +46,13 @@ public static class RealEngine
         return catalog;
     }
 
-    /// <summary>Quick-profile options (what `honesty run --quick --seed 0` uses) with a smaller item sample.</summary>
+    /// <summary>Quick-profile options (what `honesty run --quick --seed 0` uses) with a smaller item sample. These tests
+    /// check what each method does on the committed organisms' small samples (taboo has 6 lies), so every metric is
+    /// computed from one transcript per class up; the report's minimum of 10 is its own policy, tested in Engine.Tests.</summary>
     public static RunOptions Options(string cacheRoot, string outName, int itemLimit) => new()
     {
         Profile = RunProfile.Quick, Seed = 0, QuickItemLimit = itemLimit, Parallelism = 2,
+        Metrics = HonestyEngine.Engine.Metrics.MetricOptions.Default with { MinPerClass = 1 },
         CacheDirectory = cacheRoot, OutputDirectory = Path.Combine(cacheRoot, "out", outName),
     };
 

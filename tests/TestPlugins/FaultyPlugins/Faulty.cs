@@ -41,6 +41,16 @@ public sealed class UnknownItem : IIntervention
         [new InterventionOutcome("no-such-item", ["T0"])];
 }
 
+/// <summary>Its static constructor throws: the cell's error must show the inner message, not only "The type
+/// initializer for ... threw an exception".</summary>
+[Method("StaticInitThrows", Family = "test/faulty")]
+public sealed class StaticInitThrows : IDetector
+{
+    private static readonly double[] Weights = Load();
+    private static double[] Load() => throw new InvalidOperationException("weights table static-init.bin is missing");
+    public IReadOnlyList<double> Score(DetectorContext context, IReadOnlyList<Transcript> transcripts) => transcripts.Select(_ => Weights[0]).ToList();
+}
+
 /// <summary>Marked but implements no method interface: a warning in `honesty list`, not a crash.</summary>
 [Method("NotAMethod", Family = "test/faulty")]
 public sealed class NotAMethod;
