@@ -9,7 +9,7 @@ namespace HonestyEngine.Methods.Tests;
 /// <summary>Issue 5: "Lie-detector thresholds are calibrated on each testbed's control set, never on its eval set; no
 /// method sees its own testbed's eval labels except the upper-bound probe, which says so in its name." Checked on
 /// the real plugins and committed testbeds, through the engine. (The engine tests check the same with test plugins on
-/// synthetic testbeds; tests/HonestyEngine.Engine.Tests/Metrics checks ControlThreshold against golden values.)</summary>
+/// synthetic testbeds; tests/HonestyEngine.Engine.Tests/Metrics checks WeightedThreshold against golden values.)</summary>
 [Collection(RealEngineCollection.Name)]
 public sealed class CalibrationAndLabelTests(EngineRuns runs)
 {
@@ -71,10 +71,11 @@ public sealed class CalibrationAndLabelTests(EngineRuns runs)
             // leaves recall unchanged; the control set does: pushing one control score above all lies zeroes it.
             double top = samples.Max(s => s.Score!.Value) + 1;
             var honestMoved = samples.Select(s => s.Split == Splits.Eval && s.Label == 0 ? s with { Score = top } : s).ToList();
-            Assert.Equal(recall, CellMetrics.Compute(MetricNames.Detector, honestMoved, 0).Metrics[MetricNames.RecallAtFpr].Value!.Value, 12);
+            var one = MetricOptions.Default with { MinPerClass = 1 }; // the committed organisms' small samples (see RealEngine.Options)
+            Assert.Equal(recall, CellMetrics.Compute(MetricNames.Detector, honestMoved, 0, one).Metrics[MetricNames.RecallAtFpr].Value!.Value, 12);
             var firstControl = samples.First(s => s.Split == Splits.Control);
             var controlMoved = samples.Select(s => ReferenceEquals(s, firstControl) ? s with { Score = top } : s).ToList();
-            Assert.Equal(0.0, CellMetrics.Compute(MetricNames.Detector, controlMoved, 0).Metrics[MetricNames.RecallAtFpr].Value!.Value);
+            Assert.Equal(0.0, CellMetrics.Compute(MetricNames.Detector, controlMoved, 0, one).Metrics[MetricNames.RecallAtFpr].Value!.Value);
             checkedCells++;
         }
         Assert.True(checkedCells >= 10, $"only {checkedCells} detector cells had lies, honest answers and controls");

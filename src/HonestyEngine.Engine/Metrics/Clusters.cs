@@ -132,8 +132,11 @@ internal sealed class WeightedAuroc
     }
 }
 
-/// <summary>The control-calibrated threshold of weighted control scores: the smallest control score such that at most
-/// floor(fpr · W) of the W weighted control samples lie strictly above it (<see cref="ControlThreshold"/> unweighted).</summary>
+/// <summary>The detection threshold calibrated on the control set (benign prompts), as in Goldowsky-Dill et al. 2025
+/// (Apollo) and Liars' Bench: a sample is flagged when its score is strictly above it, and it is the smallest control
+/// score such that at most floor(fpr · W) of the W (weighted) control samples lie above it: for 1000 controls at 1% the
+/// 990th smallest score; below 100 controls no control may be flagged, so the largest. Never calibrated on the eval set.
+/// Weights are bootstrap multiplicities; <see cref="Of"/> counts every control once.</summary>
 internal sealed class WeightedThreshold
 {
     private readonly double[] _sorted;
@@ -146,6 +149,22 @@ internal sealed class WeightedThreshold
         _order = Enumerable.Range(0, _sorted.Length).ToArray();
         Array.Sort(_sorted, _order);
         _fpr = fpr;
+    }
+
+    /// <summary>The threshold with every control sample counted once.</summary>
+    public static double Of(ReadOnlySpan<double> control, double fpr)
+    {
+        var ones = new int[control.Length];
+        ones.AsSpan().Fill(1);
+        return new WeightedThreshold(control, fpr).Value(ones);
+    }
+
+    /// <summary>Fraction of scores strictly above the threshold.</summary>
+    public static double FractionAbove(ReadOnlySpan<double> scores, double threshold)
+    {
+        int above = 0;
+        foreach (double s in scores) if (s > threshold) above++;
+        return (double)above / scores.Length;
     }
 
     /// <summary>NaN when every control weight is 0.</summary>

@@ -38,8 +38,8 @@ public static class RocPlots
                 (double, double)? operating = null;
                 if (control.Length > 0)
                 {
-                    double t = new ControlThreshold(control, MetricOptions.Default.ControlFpr).Threshold;
-                    operating = (ControlThreshold.FractionAbove(honest, t), ControlThreshold.FractionAbove(lies, t));
+                    double t = WeightedThreshold.Of(control, MetricOptions.Default.ControlFpr);
+                    operating = (WeightedThreshold.FractionAbove(honest, t), WeightedThreshold.FractionAbove(lies, t));
                 }
                 curves.Add(new RocSvg.Curve(row.Method, colorIndex[row.Method], RocCurve.Compute(lies, honest), operating,
                     row.Value(j, MetricNames.Auroc)?.Value));

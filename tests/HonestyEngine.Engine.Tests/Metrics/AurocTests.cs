@@ -24,33 +24,32 @@ public class AurocTests
         var rng = new Random(seed);
         var pos = Enumerable.Range(0, p).Select(_ => (double)rng.Next(0, 12)).ToArray(); // few distinct values: many ties
         var neg = Enumerable.Range(0, n).Select(_ => (double)rng.Next(-3, 9)).ToArray();
-        Assert.Equal(BruteForce(pos, neg), new RankedPairs(pos, neg).Auroc(), 1e-12);
+        Assert.Equal(BruteForce(pos, neg), Auroc(pos, neg), 1e-12);
+    }
+
+    private static double Auroc(double[] pos, double[] neg) =>
+        new WeightedAuroc([.. pos, .. neg], [.. pos.Select(_ => true), .. neg.Select(_ => false)]).Value();
+
+    [Fact]
+    public void Weights_count_each_sample_that_many_times()
+    {
+        double[] pos = [0.9, 0.4], neg = [0.5, 0.1];
+        var auroc = new WeightedAuroc([.. pos, .. neg], [true, true, false, false]);
+        // Weights (2, 1 | 1, 3) equal the multiset {0.9, 0.9, 0.4} against {0.5, 0.1, 0.1, 0.1}.
+        Assert.Equal(BruteForce([0.9, 0.9, 0.4], [0.5, 0.1, 0.1, 0.1]), auroc.Value([2, 1, 1, 3]), 12);
+        Assert.True(double.IsNaN(auroc.Value([0, 0, 1, 1])), "no positive weight: undefined, never 0.5");
     }
 
     [Fact]
     public void All_scores_tied_gives_exactly_one_half()
     {
-        Assert.Equal(0.5, new RankedPairs([1, 1, 1], [1, 1]).Auroc());
+        Assert.Equal(0.5, Auroc([1, 1, 1], [1, 1]));
     }
 
     [Fact]
     public void Reversed_scores_give_zero()
     {
-        Assert.Equal(0.0, new RankedPairs([0, 1], [2, 3]).Auroc());
-    }
-
-    [Fact]
-    public void Resampled_auroc_stays_in_unit_interval_and_varies()
-    {
-        var rng = new Random(9);
-        var pos = Enumerable.Range(0, 50).Select(_ => rng.NextDouble() + 0.3).ToArray();
-        var neg = Enumerable.Range(0, 60).Select(_ => rng.NextDouble()).ToArray();
-        var ranked = new RankedPairs(pos, neg);
-        var gen = new SplitMix64(5);
-        var values = Enumerable.Range(0, 200).Select(_ => ranked.ResampledAuroc(ref gen)).ToList();
-        Assert.All(values, v => Assert.InRange(v, 0, 1));
-        Assert.True(values.Distinct().Count() > 50, "bootstrap resamples should differ from each other");
-        Assert.InRange(values.Average(), ranked.Auroc() - 0.05, ranked.Auroc() + 0.05);
+        Assert.Equal(0.0, Auroc([0, 1], [2, 3]));
     }
 
     [Fact]
@@ -71,19 +70,22 @@ public class NoAllocationTests
         var rng = new Random(1);
         var pos = Enumerable.Range(0, 500).Select(_ => Math.Round(rng.NextDouble(), 2)).ToArray();
         var neg = Enumerable.Range(0, 700).Select(_ => Math.Round(rng.NextDouble() - 0.1, 2)).ToArray();
-        var ranked = new RankedPairs(pos, neg);
-        var threshold = new ControlThreshold(neg, 0.01);
+        var auroc = new WeightedAuroc([.. pos, .. neg], [.. pos.Select(_ => true), .. neg.Select(_ => false)]);
+        var threshold = new WeightedThreshold(neg, 0.01);
+        var clusters = new Clusters(Enumerable.Range(0, pos.Length + neg.Length).Select(i => $"g{i / 3}").ToList());
+        var counts = new int[clusters.Count];
+        var weights = new int[pos.Length + neg.Length];
         var gen = new SplitMix64(3);
-        double sink = ranked.ResampledAuroc(ref gen) + threshold.ResampledThreshold(ref gen); // warm up (JIT)
-        sink += ControlThreshold.ResampledFractionAbove(pos, 0.5, ref gen);
+        double Resample()
+        {
+            clusters.Draw(ref gen, counts);
+            clusters.Weights(counts, weights);
+            return auroc.Value(weights) + threshold.Value(weights.AsSpan(pos.Length)) + Weighted.FractionAbove(pos, weights.AsSpan(0, pos.Length), 0.5);
+        }
+        double sink = Resample(); // warm up (JIT)
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int b = 0; b < 200; b++)
-        {
-            sink += ranked.ResampledAuroc(ref gen);
-            double t = threshold.ResampledThreshold(ref gen);
-            sink += ControlThreshold.ResampledFractionAbove(pos, t, ref gen);
-        }
+        for (int b = 0; b < 200; b++) sink += Resample();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
         Assert.True(double.IsFinite(sink));

@@ -28,10 +28,10 @@ public class MetricsGoldenTests
     public void Control_threshold_keeps_control_fpr_at_most_one_percent(string name)
     {
         var c = Golden.Detector.Single(d => d.Name == name);
-        var threshold = new ControlThreshold(c.Control, 0.01);
-        Assert.Equal(c.Threshold, threshold.Threshold, Tol);
-        Assert.Equal(c.ControlFpr, ControlThreshold.FractionAbove(c.Control, threshold.Threshold), Tol);
-        Assert.True(ControlThreshold.FractionAbove(c.Control, threshold.Threshold) <= 0.01);
+        double threshold = WeightedThreshold.Of(c.Control, 0.01);
+        Assert.Equal(c.Threshold, threshold, Tol);
+        Assert.Equal(c.ControlFpr, WeightedThreshold.FractionAbove(c.Control, threshold), Tol);
+        Assert.True(WeightedThreshold.FractionAbove(c.Control, threshold) <= 0.01);
     }
 
     [Fact]
