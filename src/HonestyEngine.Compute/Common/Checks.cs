@@ -2,18 +2,32 @@ using HonestyEngine.Abstractions;
 
 namespace HonestyEngine.Compute.Common;
 
-/// <summary>Argument validation per operation, shared by the CPU and OpenCL backends.</summary>
+/// <summary>Argument validation per operation, shared by the CPU and ILGPU backends.</summary>
 internal static class ProjectionChecks
 {
-    public static void Validate(ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> w, int k, ReadOnlySpan<float> bias, Span<float> scores)
+    public static void Validate(ReadOnlySpan<float> x, int n, int d, ReadOnlySpan<float> w, int k, ReadOnlySpan<float> bias, Span<float> scores) =>
+        Validate(x.Length, n, d, w, k, bias, scores);
+
+    /// <param name="xLength">Length of x in elements, whatever its format (float32 or bfloat16).</param>
+    public static void Validate(int xLength, int n, int d, ReadOnlySpan<float> w, int k, ReadOnlySpan<float> bias, Span<float> scores)
     {
         Shapes.NonNegative(n, nameof(n)); Shapes.Positive(d, nameof(d)); Shapes.Positive(k, nameof(k));
-        Shapes.Matrix(x.Length, n, d, nameof(x));
+        Shapes.Matrix(xLength, n, d, "x");
         Shapes.Matrix(w.Length, k, d, nameof(w));
         if (!bias.IsEmpty) Shapes.Vector(bias.Length, k, nameof(bias));
         Shapes.Matrix(scores.Length, n, k, nameof(scores));
         Finite.RequireMatrix(w, k, d, "w (probe weights)");
         if (!bias.IsEmpty) Finite.RequireMatrix(bias, 1, k, "bias");
+    }
+}
+
+internal static class GramChecks
+{
+    public static void Validate(int xLength, int n, int d, int gramLength)
+    {
+        Shapes.Positive(n, nameof(n)); Shapes.Positive(d, nameof(d));
+        Shapes.Matrix(xLength, n, d, "x");
+        Shapes.Matrix(gramLength, d, d, "gram");
     }
 }
 

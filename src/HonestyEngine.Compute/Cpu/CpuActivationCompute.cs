@@ -54,9 +54,7 @@ public sealed unsafe class CpuActivationCompute : IActivationCompute
 
     public void Gram(ReadOnlySpan<float> x, int n, int d, Span<float> gram)
     {
-        Shapes.Positive(n, nameof(n)); Shapes.Positive(d, nameof(d));
-        Shapes.Matrix(x.Length, n, d, nameof(x));
-        Shapes.Matrix(gram.Length, d, d, nameof(gram));
+        GramChecks.Validate(x.Length, n, d, gram.Length);
         fixed (float* px = x) fixed (float* pg = gram)
             CpuGram.Run(px, n, d, null, pg, _threads);
         CheckDiagonalOrLocate(gram, d + 1, x, n, d);

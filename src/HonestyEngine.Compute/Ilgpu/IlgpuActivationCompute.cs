@@ -50,13 +50,7 @@ public sealed class IlgpuActivationCompute : IActivationCompute
     /// <see cref="IActivationCompute"/> (contract 2.0 scores float32 only); the logistic pass and the benchmarks use it.</summary>
     public void ProjectScores(ReadOnlySpan<BFloat16> x, int n, int d, ReadOnlySpan<float> w, int k, ReadOnlySpan<float> bias, Span<float> scores)
     {
-        Shapes.NonNegative(n, nameof(n)); Shapes.Positive(d, nameof(d)); Shapes.Positive(k, nameof(k));
-        Shapes.Matrix(x.Length, n, d, nameof(x));
-        Shapes.Matrix(w.Length, k, d, nameof(w));
-        if (!bias.IsEmpty) Shapes.Vector(bias.Length, k, nameof(bias));
-        Shapes.Matrix(scores.Length, n, k, nameof(scores));
-        Finite.RequireMatrix(w, k, d, "w (probe weights)");
-        if (!bias.IsEmpty) Finite.RequireMatrix(bias, 1, k, "bias");
+        ProjectionChecks.Validate(x.Length, n, d, w, k, bias, scores);
         if (n == 0) return;
         lock (Device.Sync)
         {
@@ -139,9 +133,7 @@ public sealed class IlgpuActivationCompute : IActivationCompute
 
     public void Gram(ReadOnlySpan<float> x, int n, int d, Span<float> gram)
     {
-        Shapes.Positive(n, nameof(n)); Shapes.Positive(d, nameof(d));
-        Shapes.Matrix(x.Length, n, d, nameof(x));
-        Shapes.Matrix(gram.Length, d, d, nameof(gram));
+        GramChecks.Validate(x.Length, n, d, gram.Length);
         lock (Device.Sync)
         {
             using var bx = Device.Upload(x);
