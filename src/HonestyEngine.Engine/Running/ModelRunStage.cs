@@ -71,15 +71,28 @@ internal static class ModelRunStage
             else toGenerate.Add(i);
         }
         var greedy = new SamplingOptions(MaxNewTokens: maxNewTokens, Temperature: 0f, Seed: seed);
-        foreach (var chunk in toGenerate.Chunk(BatchSize))
+        if (toGenerate.Count > 0)
         {
-            cancel.ThrowIfCancellationRequested();
-            var results = model!.Generate(chunk.Select(i => new GenerationRequest(Prompt.Chat(items[i].Messages), greedy)).ToList(), cancel);
-            if (results.Count != chunk.Length)
-                throw new InvalidOperationException($"Model '{model.Info.Name}' returned {results.Count} generations for a batch of {chunk.Length}.");
-            for (int j = 0; j < chunk.Length; j++) responses[chunk[j]] = results[j].Text;
+            var texts = GenerateAll(model!, toGenerate.Select(i => new GenerationRequest(Prompt.Chat(items[i].Messages), greedy)).ToList(), cancel);
+            for (int j = 0; j < toGenerate.Count; j++) responses[toGenerate[j]] = texts[j];
         }
         return responses.ToList();
+    }
+
+    /// <summary>The texts of <paramref name="requests"/>, in order, generated in batches of <see cref="BatchSize"/>: the
+    /// model run's responses, its neutral samples and the reference rows' generations all go through here.</summary>
+    internal static List<string> GenerateAll(IModelHandle model, IReadOnlyList<GenerationRequest> requests, CancellationToken cancel)
+    {
+        var texts = new List<string>(requests.Count);
+        foreach (var chunk in requests.Chunk(BatchSize))
+        {
+            cancel.ThrowIfCancellationRequested();
+            var results = model.Generate(chunk, cancel);
+            if (results.Count != chunk.Length)
+                throw new InvalidOperationException($"Model '{model.Info.Name}' returned {results.Count} generations for a batch of {chunk.Length}.");
+            texts.AddRange(results.Select(r => r.Text));
+        }
+        return texts;
     }
 
     /// <summary>k samples per neutral prompt: greedy when k = 1, else temperature 1 with a per-item, per-sample seed.</summary>
@@ -97,17 +110,13 @@ internal static class ModelRunStage
                 requests.Add((item, new GenerationRequest(Prompt.Chat(item.NeutralMessages!), sampling)));
             }
         var correct = new Dictionary<string, int>();
-        foreach (var chunk in requests.Chunk(BatchSize))
+        var texts = GenerateAll(model, requests.Select(r => r.Request).ToList(), cancel);
+        for (int j = 0; j < requests.Count; j++)
         {
-            cancel.ThrowIfCancellationRequested();
-            var results = model.Generate(chunk.Select(c => c.Request).ToList(), cancel);
-            for (int j = 0; j < chunk.Length; j++)
-            {
-                var item = chunk[j].Item;
-                // "cannot tell" (null) counts as not correct: the rule keeps only items the model demonstrably knows.
-                bool ok = labeller.IsCorrect(item, results[j].Text) == true;
-                correct[item.Id] = correct.GetValueOrDefault(item.Id) + (ok ? 1 : 0);
-            }
+            var item = requests[j].Item;
+            // "cannot tell" (null) counts as not correct: the rule keeps only items the model demonstrably knows.
+            bool ok = labeller.IsCorrect(item, texts[j]) == true;
+            correct[item.Id] = correct.GetValueOrDefault(item.Id) + (ok ? 1 : 0);
         }
         foreach (var item in eval.Where(i => i.NeutralMessages is { Count: > 0 }))
             into[item.Id] = correct.GetValueOrDefault(item.Id) / (double)k;

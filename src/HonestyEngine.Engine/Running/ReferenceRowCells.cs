@@ -16,7 +16,6 @@ internal static class ReferenceRowCells
     /// intervention's difference from it is the intervention's, not the sampler's.</summary>
     private const int InterventionMaxNewTokens = 64;
     private const int SeedStride = 7919;
-    private const int Batch = 16;
 
     [Method(ReferenceRows.NoIntervention, Family = "reference", Version = "1",
         Description = "The untreated model's own responses on the eval items, sampled like the interventions' and judged the same way.")]
@@ -92,21 +91,11 @@ internal static class ReferenceRowCells
 
     private static List<LabelledTranscript> All(ModelRun run) => [.. run.Eval, .. run.Control, .. run.Counterfactual];
 
+    /// <summary>Generations grouped by item id, in request order (several per item when k > 1).</summary>
     private static Dictionary<string, IReadOnlyList<string>> Generate(IModelHandle model, List<(string Id, GenerationRequest Request)> requests, CancellationToken token)
     {
-        var responses = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var chunk in requests.Chunk(Batch))
-        {
-            token.ThrowIfCancellationRequested();
-            var results = model.Generate(chunk.Select(c => c.Request).ToList(), token);
-            if (results.Count != chunk.Length)
-                throw new InvalidOperationException($"Model '{model.Info.Name}' returned {results.Count} generations for a batch of {chunk.Length}.");
-            for (int j = 0; j < chunk.Length; j++)
-            {
-                if (!responses.TryGetValue(chunk[j].Id, out var list)) responses[chunk[j].Id] = list = [];
-                list.Add(results[j].Text);
-            }
-        }
-        return responses.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal);
+        var texts = ModelRunStage.GenerateAll(model, requests.Select(r => r.Request).ToList(), token);
+        return requests.Select((r, j) => (r.Id, Text: texts[j])).GroupBy(x => x.Id, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(x => x.Text).ToList(), StringComparer.Ordinal);
     }
 }

@@ -20,15 +20,16 @@ internal static partial class ResponseTextBaseline
     public static double[] Score(IReadOnlyList<LabelledTranscript> transcripts, int seed)
     {
         var words = transcripts.Select(t => Word().Matches(Response(t).ToLowerInvariant()).Select(m => m.Value).Distinct().ToArray()).ToArray();
-        int Fold(LabelledTranscript t) => (int)(Matrix.MethodVariant.Hash($"{seed}|{ItemFacts.Group(t.Item)}")[..8] is var h ? Convert.ToUInt32(h, 16) % Folds : 0);
+        // Each transcript's fold, once: the first 32 bits of the seeded hash of its group, modulo the fold count.
+        var fold = transcripts.Select(t => (int)(Convert.ToUInt32(Matrix.MethodVariant.Hash($"{seed}|{ItemFacts.Group(t.Item)}")[..8], 16) % Folds)).ToArray();
         var train = Enumerable.Range(0, transcripts.Count).Where(i => transcripts[i].Split == Splits.Eval && transcripts[i].Label is 0 or 1).ToList();
         var scores = new double[transcripts.Count];
         var all = Fit(train, words, transcripts);
         for (int f = 0; f < Folds; f++)
         {
-            var model = Fit(train.Where(i => Fold(transcripts[i]) != f).ToList(), words, transcripts);
+            var model = Fit(train.Where(i => fold[i] != f).ToList(), words, transcripts);
             for (int i = 0; i < transcripts.Count; i++)
-                if (transcripts[i].Split != Splits.Control && Fold(transcripts[i]) == f) scores[i] = model(words[i]);
+                if (transcripts[i].Split != Splits.Control && fold[i] == f) scores[i] = model(words[i]);
         }
         for (int i = 0; i < transcripts.Count; i++)
             if (transcripts[i].Split == Splits.Control) scores[i] = all(words[i]);
